@@ -1,0 +1,160 @@
+"""One typed, keyword-only function per kind of timeline row.
+
+The timeline is the audit log and the source of the metrics (bounces, time to first response,
+commitments kept), so every state change of a case goes through one of these.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from amends.accounts.models import Team, User
+from amends.cases.models import Case, CaseEvent
+
+
+class EventKind:
+    CASE_OPENED = "case_opened"
+    CASE_ASSIGNED = "case_assigned"
+    CASE_TRANSFERRED = "case_transferred"
+    CASE_RETURNED_TO_QUEUE = "case_returned_to_queue"
+    STATUS_CHANGED = "status_changed"
+    PRIORITY_CHANGED = "priority_changed"
+    MESSAGE_RECEIVED = "message_received"
+    REPLY_SENT = "reply_sent"
+    NOTE_ADDED = "note_added"
+    ORDER_LINKED = "order_linked"
+    COMMITMENT_MADE = "commitment_made"
+    COMMITMENT_REMINDED = "commitment_reminded"
+    COMMITMENT_ESCALATED = "commitment_escalated"
+    COMMITMENT_KEPT = "commitment_kept"
+    COMMITMENT_BROKEN = "commitment_broken"
+    COMMITMENT_WAIVED = "commitment_waived"
+
+
+def _owner(*, team: Team | None, assignee: User | None) -> dict[str, Any]:
+    return {
+        "team_id": team.pk if team else None,
+        "team": team.name if team else None,
+        "assignee_id": assignee.pk if assignee else None,
+        "assignee": str(assignee) if assignee else None,
+    }
+
+
+def _append(*, case: Case, kind: str, actor: User | None, data: dict[str, Any]) -> CaseEvent:
+    return CaseEvent.objects.create(case=case, kind=kind, actor=actor, data=data)
+
+
+def case_opened(*, case: Case, actor: User | None, channel: str) -> CaseEvent:
+    return _append(
+        case=case,
+        kind=EventKind.CASE_OPENED,
+        actor=actor,
+        data={"channel": channel, **_owner(team=case.team, assignee=case.assignee)},
+    )
+
+
+def case_assigned(
+    *, case: Case, actor: User | None, assignee: User, previous_team: Team
+) -> CaseEvent:
+    return _append(
+        case=case,
+        kind=EventKind.CASE_ASSIGNED,
+        actor=actor,
+        data={"from": _owner(team=previous_team, assignee=None), **_owner(team=case.team, assignee=assignee)},
+    )
+
+
+def case_transferred(
+    *,
+    case: Case,
+    actor: User | None,
+    previous_team: Team,
+    previous_assignee: User | None,
+    note: str,
+    bounces: int,
+) -> CaseEvent:
+    return _append(
+        case=case,
+        kind=EventKind.CASE_TRANSFERRED,
+        actor=actor,
+        data={
+            "from": _owner(team=previous_team, assignee=previous_assignee),
+            "to": _owner(team=case.team, assignee=case.assignee),
+            "note": note,
+            "bounces": bounces,
+        },
+    )
+
+
+def case_returned_to_queue(
+    *, case: Case, actor: User | None, previous_assignee: User, reason: str
+) -> CaseEvent:
+    return _append(
+        case=case,
+        kind=EventKind.CASE_RETURNED_TO_QUEUE,
+        actor=actor,
+        data={
+            "from": _owner(team=case.team, assignee=previous_assignee),
+            "to": _owner(team=case.team, assignee=None),
+            "reason": reason,
+        },
+    )
+
+
+def status_changed(*, case: Case, actor: User | None, old: str, new: str, reason: str = "") -> CaseEvent:
+    return _append(
+        case=case,
+        kind=EventKind.STATUS_CHANGED,
+        actor=actor,
+        data={"from": old, "to": new, "reason": reason},
+    )
+
+
+def priority_changed(*, case: Case, actor: User | None, old: int, new: int, reason: str) -> CaseEvent:
+    return _append(
+        case=case,
+        kind=EventKind.PRIORITY_CHANGED,
+        actor=actor,
+        data={"from": old, "to": new, "reason": reason},
+    )
+
+
+def message_received(*, case: Case, message_id: int, channel: str) -> CaseEvent:
+    return _append(
+        case=case,
+        kind=EventKind.MESSAGE_RECEIVED,
+        actor=None,
+        data={"message_id": message_id, "channel": channel},
+    )
+
+
+def reply_sent(*, case: Case, actor: User, message_id: int, channel: str) -> CaseEvent:
+    return _append(
+        case=case,
+        kind=EventKind.REPLY_SENT,
+        actor=actor,
+        data={"message_id": message_id, "channel": channel},
+    )
+
+
+def note_added(*, case: Case, actor: User, message_id: int) -> CaseEvent:
+    return _append(
+        case=case, kind=EventKind.NOTE_ADDED, actor=actor, data={"message_id": message_id}
+    )
+
+
+def order_linked(*, case: Case, actor: User | None, order_id: int, number: str) -> CaseEvent:
+    return _append(
+        case=case,
+        kind=EventKind.ORDER_LINKED,
+        actor=actor,
+        data={"order_id": order_id, "number": number},
+    )
+
+
+def commitment_event(
+    *, case: Case, kind: str, actor: User | None, commitment_id: int, **extra: Any
+) -> CaseEvent:
+    return _append(
+        case=case, kind=kind, actor=actor, data={"commitment_id": commitment_id, **extra}
+    )

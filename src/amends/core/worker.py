@@ -1,0 +1,145 @@
+"""The task worker: django-tasks-db's worker, plus what a queue on a database needs to be safe.
+
+* **Heartbeats.** Each worker records that it is alive every few seconds.
+* **Lease recovery.** A task left *running* by a worker that stopped sending heartbeats (killed,
+  machine lost) is put back to *ready* and runs again. Tasks are idempotent, so it acts once.
+* **Sweeps.** At a fixed interval the worker runs the commitment sweep, the safety net behind
+  the timers.
+
+Several workers on several machines can share one database: claiming a task is a locked
+``SELECT … FOR UPDATE SKIP LOCKED`` on PostgreSQL and an exclusive transaction on SQLite.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import socket
+import threading
+from typing import Any
+
+from django.conf import settings
+from django.db import close_old_connections, transaction
+from django.utils import timezone
+from django.utils.crypto import get_random_string
+from django_tasks import TaskResultStatus
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
+
+from amends.core.models import WorkerHeartbeat
+
+logger = logging.getLogger(__name__)
+
+HEARTBEAT_SECONDS = 5.0
+SWEEP_SECONDS = 30.0
+
+
+def heartbeat(worker_id: str) -> None:
+    WorkerHeartbeat.objects.update_or_create(
+        worker_id=worker_id,
+        defaults={"seen_at": timezone.now(), "hostname": socket.gethostname()[:200], "pid": os.getpid()},
+    )
+
+
+def recover_abandoned_tasks(*, now: dt.datetime | None = None) -> int:
+    """Put back to *ready* the tasks whose worker has been silent longer than the lease."""
+    now = now or timezone.now()
+    lease = dt.timedelta(seconds=settings.AMENDS_TASK_LEASE_SECONDS)
+    alive = set(
+        WorkerHeartbeat.objects.filter(seen_at__gte=now - lease).values_list("worker_id", flat=True)
+    )
+    recovered = 0
+    with transaction.atomic():
+        running = DBTaskResult.objects.select_for_update().filter(status=TaskResultStatus.RUNNING)
+        for task_result in running:
+            holder = task_result.worker_ids[-1] if task_result.worker_ids else ""
+            started = task_result.started_at or task_result.enqueued_at
+            if holder in alive or (started and started > now - lease):
+                continue
+            logger.warning(
+                "task %s (%s) was abandoned by worker %s; running it again",
+                task_result.id,
+                task_result.task_path,
+                holder or "?",
+            )
+            task_result.status = TaskResultStatus.READY
+            task_result.save(update_fields=["status"])
+            recovered += 1
+    WorkerHeartbeat.objects.filter(seen_at__lt=now - lease * 10).delete()
+    return recovered
+
+
+def run_periodic(worker_id: str) -> dict[str, Any]:
+    from amends.commitments.services import commitments_sweep
+
+    heartbeat(worker_id)
+    recovered = recover_abandoned_tasks()
+    swept = commitments_sweep()
+    return {"recovered": recovered, **swept}
+
+
+class AmendsWorker(Worker):  # type: ignore[misc]
+    """django-tasks-db's worker loop with heartbeats, recovery and sweeps in between tasks."""
+
+    def __init__(self, *, worker_id: str | None = None, interval: float = 1.0, **kwargs: Any) -> None:
+        kwargs.setdefault("queue_names", ["*"])
+        kwargs.setdefault("batch", False)
+        kwargs.setdefault("backend_name", "default")
+        kwargs.setdefault("startup_delay", False)
+        kwargs.setdefault("max_tasks", None)
+        kwargs.setdefault("excluded_queue_names", [])
+        super().__init__(
+            worker_id=worker_id or get_random_string(32), interval=interval, **kwargs
+        )
+        self._last_beat = 0.0
+        self._last_sweep = 0.0
+        self._stop = threading.Event()
+
+    def _maintain(self) -> None:
+        import time
+
+        now = time.monotonic()
+        try:
+            if now - self._last_beat >= HEARTBEAT_SECONDS:
+                heartbeat(self.worker_id)
+                self._last_beat = now
+            if now - self._last_sweep >= SWEEP_SECONDS:
+                recover_abandoned_tasks()
+                from amends.commitments.services import commitments_sweep
+
+                commitments_sweep()
+                self._last_sweep = now
+        except Exception:  # the loop must survive a hiccup (database restarting, …)
+            logger.exception("worker maintenance failed")
+        finally:
+            close_old_connections()
+
+    def run_task(self, db_task_result: DBTaskResult) -> None:
+        super().run_task(db_task_result)
+        self._maintain()
+
+    def run(self) -> None:
+        heartbeat(self.worker_id)
+        self._last_beat = __import__("time").monotonic()
+        self._maintain()
+        super().run()
+
+    def stop(self) -> None:
+        self.running = False
+
+
+def run_pending(*, max_tasks: int = 1000) -> int:
+    """Run every task that is ready now, in this thread; returns how many ran. For tests and CLI."""
+    worker = AmendsWorker(batch=True, max_tasks=max_tasks, interval=0)
+    before = DBTaskResult.objects.exclude(status=TaskResultStatus.READY).count()
+    worker.run()
+    return DBTaskResult.objects.exclude(status=TaskResultStatus.READY).count() - before
+
+
+def start_in_thread(*, interval: float = 1.0) -> AmendsWorker:
+    """The embedded profile's in-process worker."""
+    worker = AmendsWorker(interval=interval)
+    thread = threading.Thread(target=worker.run, name="amends-worker", daemon=True)
+    thread.start()
+    return worker

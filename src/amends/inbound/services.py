@@ -1,0 +1,224 @@
+"""The channel-agnostic inbound entry point.
+
+1. ``inbound_store`` commits the raw payload (status *received*) before anything else runs; a
+   payload already stored (same channel, source and external id, or the same bytes) is stored
+   once and reported as a duplicate.
+2. ``inbound_process`` parses it, identifies the customer, threads it to an open case (by case
+   reference, then by order number) or opens one, and appends the message. Whatever fails rolls
+   back to the raw payload, which is quarantined with the reason.
+3. ``inbound_replay`` runs step 2 again on quarantined payloads (``amends inbound replay``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from amends.brands.models import Brand
+from amends.cases.models import OPEN_STATUSES, Case, CaseStatus
+from amends.cases.services import case_link_order, case_open
+from amends.commerce.models import Order
+from amends.conversations.models import Message
+from amends.conversations.services import message_receive
+from amends.core.errors import DomainError
+from amends.customers.models import Customer, CustomerIdentity, IdentityKind
+from amends.inbound.models import InboundMessage, InboundStatus
+from amends.inbound.parsed import ParsedInbound, UnprocessableInbound, parser_for
+
+logger = logging.getLogger(__name__)
+
+CASE_REFERENCE = re.compile(r"\bAM-(\d{1,12})\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class InboundResult:
+    inbound: InboundMessage
+    created: bool
+
+    @property
+    def case(self) -> Case | None:
+        return self.inbound.case
+
+
+def _dedupe_key(*, channel: str, source: str, external_id: str, sha256: str) -> str:
+    basis = f"{channel}\x1f{source}\x1f" + (f"id:{external_id}" if external_id else f"sha:{sha256}")
+    return hashlib.sha256(basis.encode()).hexdigest()
+
+
+def inbound_store(
+    *,
+    channel: str,
+    raw: bytes,
+    content_type: str = "application/json",
+    source: str = "",
+    external_id: str = "",
+) -> InboundResult:
+    sha256 = hashlib.sha256(raw).hexdigest()
+    key = _dedupe_key(channel=channel, source=source, external_id=external_id, sha256=sha256)
+    existing = InboundMessage.objects.filter(dedupe_key=key).first()
+    if existing is not None:
+        return InboundResult(existing, created=False)
+    try:
+        with transaction.atomic():
+            inbound = InboundMessage.objects.create(
+                channel=channel,
+                source=source[:200],
+                external_id=external_id[:300],
+                dedupe_key=key,
+                raw=raw,
+                content_type=content_type[:100],
+                sha256=sha256,
+            )
+    except IntegrityError:
+        # Stored a moment ago by a concurrent delivery of the same payload.
+        return InboundResult(InboundMessage.objects.get(dedupe_key=key), created=False)
+    return InboundResult(inbound, created=True)
+
+
+def _identify(parsed: ParsedInbound, brand: Brand) -> Customer:
+    if parsed.sender_email:
+        kind, value = IdentityKind.EMAIL, parsed.sender_email.strip().lower()
+    elif parsed.sender_phone:
+        kind, value = IdentityKind.PHONE, re.sub(r"[^\d+]", "", parsed.sender_phone)
+    else:
+        raise UnprocessableInbound("the sender left no email address or phone number")
+    identity = CustomerIdentity.objects.select_related("customer").filter(kind=kind, value=value)
+    found = identity.first()
+    if found is not None:
+        return found.customer
+    language = parsed.language if parsed.language in brand.languages else brand.default_language
+    customer = Customer.objects.create(
+        brand=brand,
+        name=parsed.sender_name or value.split("@")[0],
+        language=language,
+        register=brand.default_register,
+        country=brand.country,
+    )
+    CustomerIdentity.objects.create(customer=customer, kind=kind, value=value)
+    return customer
+
+
+def _thread(parsed: ParsedInbound, customer: Customer, orders: list[Order]) -> Case | None:
+    references = [parsed.case_reference, parsed.subject]
+    for text in references:
+        match = CASE_REFERENCE.search(text or "")
+        if match:
+            case = (
+                Case.objects.filter(pk=int(match.group(1)), customer=customer)
+                .exclude(status=CaseStatus.CLOSED)
+                .first()
+            )
+            if case is not None:
+                return case
+    if orders:
+        return (
+            Case.objects.filter(customer=customer, orders__in=orders, status__in=OPEN_STATUSES)
+            .order_by("-id")
+            .first()
+        )
+    return None
+
+
+def _apply(inbound: InboundMessage) -> Message:
+    parsed = parser_for(inbound.channel)(bytes(inbound.raw), inbound.content_type)
+    brand = Brand.objects.filter(code=parsed.brand_code).first()
+    if brand is None:
+        raise UnprocessableInbound(f"unknown storefront {parsed.brand_code!r}")
+    customer = _identify(parsed, brand)
+    orders = list(
+        Order.objects.filter(customer=customer, number__in=[n for n in parsed.order_numbers if n])
+    )
+    case = _thread(parsed, customer, orders)
+    if case is None:
+        subject = parsed.subject or parsed.text.strip().splitlines()[0][:120]
+        case = case_open(
+            brand=brand,
+            customer=customer,
+            subject=subject,
+            channel=inbound.channel,
+            language=parsed.language or customer.language,
+        )
+    for order in orders:
+        case_link_order(case=case, order=order, actor=None)
+    text = parsed.text
+    if parsed.wanted_outcome:
+        text = f"{text}\n\n[wanted outcome: {parsed.wanted_outcome}]"
+    message = message_receive(
+        case=case,
+        text=text,
+        channel=inbound.channel,
+        inbound=inbound,
+        external_id=parsed.external_id or inbound.external_id,
+        language=parsed.language,
+    )
+    inbound.case = case
+    return message
+
+
+def inbound_process(*, inbound: InboundMessage) -> InboundMessage:
+    """Process a stored payload once. Never raises for bad content: it quarantines."""
+    if inbound.status in {InboundStatus.PROCESSED, InboundStatus.DUPLICATE}:
+        return inbound
+    attempts = inbound.attempts + 1
+    try:
+        with transaction.atomic():
+            _apply(inbound)
+            InboundMessage.objects.filter(pk=inbound.pk).update(
+                status=InboundStatus.PROCESSED,
+                case=inbound.case,
+                reason="",
+                attempts=attempts,
+                processed_at=timezone.now(),
+            )
+            inbound.status = InboundStatus.PROCESSED
+    except (UnprocessableInbound, DomainError) as exc:
+        _quarantine(inbound, attempts=attempts, reason=str(exc))
+    except Exception as exc:  # anything else is a bug; the payload is still kept
+        logger.exception("inbound %s failed", inbound.pk)
+        _quarantine(inbound, attempts=attempts, reason=f"internal error: {type(exc).__name__}: {exc}")
+    inbound.attempts = attempts
+    return inbound
+
+
+def _quarantine(inbound: InboundMessage, *, attempts: int, reason: str) -> None:
+    inbound.case = None
+    inbound.status = InboundStatus.QUARANTINED
+    inbound.reason = reason[:2000]
+    InboundMessage.objects.filter(pk=inbound.pk).update(
+        status=InboundStatus.QUARANTINED,
+        reason=inbound.reason,
+        attempts=attempts,
+        processed_at=timezone.now(),
+    )
+
+
+def inbound_receive(
+    *,
+    channel: str,
+    raw: bytes,
+    content_type: str = "application/json",
+    source: str = "",
+    external_id: str = "",
+) -> InboundResult:
+    """Store, then process. What every channel adapter calls."""
+    result = inbound_store(
+        channel=channel, raw=raw, content_type=content_type, source=source, external_id=external_id
+    )
+    if not result.created:
+        return result
+    inbound_process(inbound=result.inbound)
+    result.inbound.refresh_from_db()
+    return result
+
+
+def inbound_replay(*, ids: list[int] | None = None) -> list[InboundMessage]:
+    """Process quarantined payloads again (all of them, or the given ids)."""
+    qs = InboundMessage.objects.filter(status=InboundStatus.QUARANTINED).order_by("id")
+    if ids:
+        qs = qs.filter(pk__in=ids)
+    return [inbound_process(inbound=inbound) for inbound in qs]
