@@ -1,0 +1,7 @@
+"""Settings for the test suite: the same as production's, with a fast password hasher."""
+
+from amends.config.settings import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+LOGGING["loggers"]["amends"]["level"] = "WARNING"  # type: ignore[index]  # noqa: F405
