@@ -1,0 +1,301 @@
+"""The ``amends`` command.
+
+    amends demo [--port 8000] [--data-dir DIR]    embedded product with demo data, one process
+    amends serve [--host H] [--port P] [--with-worker]
+    amends worker [--queues Q,..] [--interval S] [--batch]
+    amends migrate
+    amends token create --user EMAIL [--name NAME]
+    amends check
+    amends inbound list [--status quarantined]
+    amends inbound replay [--id N ...]
+
+Every command ends with one JSON line on stdout that a script can read; progress and messages
+for people go to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+
+def _setup(data_dir: str | None = None) -> None:
+    if data_dir:
+        os.environ["AMENDS_DATA_DIR"] = str(Path(data_dir).resolve())
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "amends.config.settings")
+    import django
+
+    django.setup()
+
+
+def _say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def _summary(data: dict[str, Any]) -> None:
+    print(json.dumps(data, default=str), flush=True)
+
+
+class Fail(Exception):
+    """A command failed for a reason the user can fix; the message says how."""
+
+
+# --- commands ---------------------------------------------------------------------------------
+
+
+def _migrate(verbose: bool = False) -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=1 if verbose else 0)
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    _setup(args.data_dir)
+    started = time.monotonic()
+    _migrate(verbose=True)
+    _summary({"migrated": True, "seconds": round(time.monotonic() - started, 2)})
+    return 0
+
+
+def _progress(stage: str, done: int, total: int) -> None:
+    if sys.stderr.isatty():
+        print(f"\r  {stage}: {done}/{total}   ", end="", file=sys.stderr, flush=True)
+        if done >= total:
+            print(file=sys.stderr)
+    elif done >= total:
+        _say(f"  {stage}: {total}")
+
+
+def _serve(host: str, port: int, *, with_worker: bool, access_log: bool) -> None:
+    from daphne.cli import CommandLineInterface
+
+    if with_worker:
+        from amends.core.worker import start_in_thread
+
+        start_in_thread()
+    argv = ["-b", host, "-p", str(port), "--proxy-headers"]
+    if access_log:
+        argv += ["--access-log", "-"]
+    argv.append("amends.config.asgi:application")
+    CommandLineInterface().run(argv)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    data_dir = args.data_dir or os.environ.get("AMENDS_DATA_DIR") or "var"
+    _setup(data_dir)
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+        _say("note: DATABASE_URL is set, so the demo uses that database instead of SQLite")
+    _say(f"amends demo — data in {settings.DATA_DIR}")
+    _say("  migrating the database…")
+    _migrate()
+    from amends.demo.seed import DEMO_LOGINS, load_demo
+
+    _say("  loading the demo data (first run only)…")
+    counts = load_demo(ordinary_cases=args.cases, progress=_progress)
+    url = f"http://{args.host}:{args.port}/"
+    _say("")
+    _say(f"  amends is running at {url}")
+    _say("  sign in with:")
+    width = max(len(role) for role, _, _ in DEMO_LOGINS)
+    for role, email, password in DEMO_LOGINS:
+        _say(f"    {role:<{width}}  {email}  /  {password}")
+    _say("  API docs: " + url + "api/v1/docs     health: " + url + "healthz")
+    _say("  press Ctrl+C to stop")
+    _summary({"url": url, "data_dir": str(settings.DATA_DIR), "loaded": counts})
+    _serve(args.host, args.port, with_worker=True, access_log=args.access_log)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    _setup(args.data_dir)
+    _say(f"amends serving on http://{args.host}:{args.port}/")
+    _serve(args.host, args.port, with_worker=args.with_worker, access_log=args.access_log)
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    _setup(args.data_dir)
+    from amends.core.worker import AmendsWorker
+
+    queues = [q.strip() for q in args.queues.split(",") if q.strip()] or ["*"]
+    worker = AmendsWorker(
+        queue_names=queues,
+        interval=args.interval,
+        batch=args.batch,
+        worker_id=args.worker_id,
+    )
+    worker.configure_signals()
+    _say(f"amends worker {worker.worker_id} on queues {','.join(queues)}")
+    worker.run()
+    _summary({"worker_id": worker.worker_id, "tasks_run": worker._run_tasks})
+    return 0
+
+
+def cmd_token_create(args: argparse.Namespace) -> int:
+    _setup(args.data_dir)
+    from amends.accounts.models import ApiToken, User
+
+    user = User.objects.filter(email__iexact=args.user.strip()).first()
+    if user is None:
+        raise Fail(f"no user with the email {args.user!r}; create one in /admin/ first")
+    if not user.is_active:
+        raise Fail(f"{user.email} is deactivated; reactivate the account first")
+    raw = ApiToken.generate()
+    token = ApiToken.objects.create(user=user, name=args.name, key_hash=ApiToken.hash(raw))
+    _say(f"token for {user.email} (shown once; store it now):")
+    print(raw, flush=True)
+    _summary({"token_id": token.pk, "user": user.email, "role": user.role})
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    _setup(args.data_dir)
+    from django.core import checks
+    from django.db.migrations.executor import MigrationExecutor
+    from django.db import connection
+
+    from amends.core.health import health
+
+    problems = [
+        f"{m.id}: {m.msg}" for m in checks.run_checks() if m.level >= checks.ERROR
+    ]
+    report = health()
+    try:
+        executor = MigrationExecutor(connection)
+        pending = len(executor.migration_plan(executor.loader.graph.leaf_nodes()))
+    except Exception as exc:
+        pending = -1
+        problems.append(f"migrations: {exc}")
+    if pending > 0:
+        problems.append(f"{pending} migrations are not applied; run `amends migrate`")
+    versions = {}
+    from importlib import metadata
+
+    for dist in ("django", "django-ninja", "channels", "daphne", "django-tasks", "django-tasks-db"):
+        try:
+            versions[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            problems.append(f"{dist} is not installed; run `pip install -e .`")
+    for name, part in report.items():
+        if isinstance(part, dict) and not part.get("ok"):
+            problems.append(f"{name}: {part.get('error', 'not ok')}")
+    ok = not problems
+    for problem in problems:
+        _say(f"problem: {problem}")
+    _say("all good" if ok else f"{len(problems)} problem(s)")
+    _summary({"ok": ok, "problems": problems, "health": report, "versions": versions,
+              "python": sys.version.split()[0]})
+    return 0 if ok else 1
+
+
+def cmd_inbound_list(args: argparse.Namespace) -> int:
+    _setup(args.data_dir)
+    from amends.inbound.models import InboundMessage
+
+    qs = InboundMessage.objects.order_by("-id")
+    if args.status:
+        qs = qs.filter(status=args.status)
+    rows = list(qs.values("id", "channel", "source", "status", "reason", "attempts")[: args.limit])
+    for row in rows:
+        _say(f"{row['id']:>8}  {row['channel']:<8} {row['status']:<12} {row['reason'][:90]}")
+    _summary({"count": len(rows), "items": rows})
+    return 0
+
+
+def cmd_inbound_replay(args: argparse.Namespace) -> int:
+    _setup(args.data_dir)
+    from amends.inbound.models import InboundStatus
+    from amends.inbound.services import inbound_replay
+
+    results = inbound_replay(ids=args.id or None)
+    fixed = [i.pk for i in results if i.status == InboundStatus.PROCESSED]
+    still = {str(i.pk): i.reason for i in results if i.status == InboundStatus.QUARANTINED}
+    _say(f"replayed {len(results)}: {len(fixed)} processed, {len(still)} still quarantined")
+    _summary({"replayed": len(results), "processed": fixed, "quarantined": still})
+    return 0 if not still else 3
+
+
+# --- parser -----------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="amends", description="Customer service that makes amends."
+    )
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--data-dir",
+        default=None,
+        help="where the SQLite database, secret key and files live (default: $AMENDS_DATA_DIR or ./var)",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def server_args(p: argparse.ArgumentParser, port: int = 8000) -> None:
+        p.add_argument("--host", default="127.0.0.1")
+        p.add_argument("--port", type=int, default=port)
+        p.add_argument("--access-log", action="store_true", help="log every request")
+
+    p = sub.add_parser("demo", parents=[common], help="start the embedded product with demo data")
+    server_args(p)
+    p.add_argument("--cases", type=int, default=300, help="ordinary demo cases (default 300)")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("serve", parents=[common], help="serve HTTP and websockets (ASGI)")
+    server_args(p)
+    p.add_argument("--with-worker", action="store_true", help="also run a task worker in-process")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("worker", parents=[common], help="run background tasks")
+    p.add_argument("--queues", default="*", help="comma-separated queue names (default: all)")
+    p.add_argument("--interval", type=float, default=1.0, help="seconds between polls when idle")
+    p.add_argument("--batch", action="store_true", help="run what is ready, then exit")
+    p.add_argument("--worker-id", default=None, help="unique id (default: random)")
+    p.set_defaults(func=cmd_worker)
+
+    p = sub.add_parser("migrate", parents=[common], help="create or update the database schema")
+    p.set_defaults(func=cmd_migrate)
+
+    p = sub.add_parser("check", parents=[common], help="check configuration and dependencies")
+    p.set_defaults(func=cmd_check)
+
+    token = sub.add_parser("token", help="API tokens").add_subparsers(dest="token_cmd", required=True)
+    p = token.add_parser("create", parents=[common], help="create a bearer token for a user")
+    p.add_argument("--user", required=True, help="the user's email address")
+    p.add_argument("--name", default="cli", help="a label for the token")
+    p.set_defaults(func=cmd_token_create)
+
+    inbound = sub.add_parser("inbound", help="stored inbound payloads").add_subparsers(
+        dest="inbound_cmd", required=True
+    )
+    p = inbound.add_parser("list", parents=[common], help="list stored payloads")
+    p.add_argument("--status", choices=["received", "processed", "quarantined", "duplicate"])
+    p.add_argument("--limit", type=int, default=50)
+    p.set_defaults(func=cmd_inbound_list)
+    p = inbound.add_parser("replay", parents=[common], help="process quarantined payloads again")
+    p.add_argument("--id", type=int, action="append", help="only this id (repeatable)")
+    p.set_defaults(func=cmd_inbound_replay)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except Fail as exc:
+        _say(f"error: {exc}")
+        _summary({"ok": False, "error": str(exc)})
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
