@@ -79,6 +79,7 @@ def make_token(user: User) -> str:
 class CustomerFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Customer
+        skip_postgeneration_save = True
 
     brand = factory.SubFactory(BrandFactory)
     name = factory.Sequence(lambda n: f"Customer {n}")

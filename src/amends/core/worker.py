@@ -112,7 +112,6 @@ class AmendsWorker(Worker):  # type: ignore[misc]
                 self._last_sweep = now
         except Exception:  # the loop must survive a hiccup (database restarting, …)
             logger.exception("worker maintenance failed")
-        finally:
             close_old_connections()
 
     def run_task(self, db_task_result: DBTaskResult) -> None:
@@ -129,12 +128,23 @@ class AmendsWorker(Worker):  # type: ignore[misc]
         self.running = False
 
 
-def run_pending(*, max_tasks: int = 1000) -> int:
-    """Run every task that is ready now, in this thread; returns how many ran. For tests and CLI."""
-    worker = AmendsWorker(batch=True, max_tasks=max_tasks, interval=0)
-    before = DBTaskResult.objects.exclude(status=TaskResultStatus.READY).count()
-    worker.run()
-    return DBTaskResult.objects.exclude(status=TaskResultStatus.READY).count() - before
+def run_pending(*, max_tasks: int = 1000, worker_id: str = "inline") -> int:
+    """Run every task that is ready now, in this thread, and return how many ran.
+
+    The same claim-and-run steps as the worker loop, without its sleeping and connection
+    recycling, so it also works inside a test's transaction.
+    """
+    worker = AmendsWorker(worker_id=worker_id, batch=True, interval=0)
+    ran = 0
+    while ran < max_tasks:
+        with transaction.atomic():
+            task_result = DBTaskResult.objects.ready().get_locked()
+            if task_result is None:
+                break
+            task_result.claim(worker.worker_id)
+        Worker.run_task(worker, task_result)
+        ran += 1
+    return ran
 
 
 def start_in_thread(*, interval: float = 1.0) -> AmendsWorker:

@@ -10,7 +10,9 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationError
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 
 class UnprocessableInbound(Exception):
@@ -39,7 +41,7 @@ class ContactPayload(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     brand: str = Field(min_length=1, max_length=16)
-    email: EmailStr
+    email: str = Field(max_length=254)
     name: str = Field(default="", max_length=200)
     subject: str = Field(default="", max_length=300)
     message: str = Field(min_length=1, max_length=100_000)
@@ -47,6 +49,16 @@ class ContactPayload(BaseModel):
     case_reference: str = Field(default="", max_length=20)
     language: str = Field(default="", max_length=8)
     wanted_outcome: str = Field(default="", max_length=40)
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str) -> str:
+        # The same rule as every form of the site (Django's), so the API and the web agree.
+        try:
+            validate_email(value)
+        except DjangoValidationError:
+            raise ValueError("not a valid email address") from None
+        return value.lower()
 
 
 def parse_contact(raw: bytes, content_type: str) -> ParsedInbound:
