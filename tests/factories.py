@@ -1,4 +1,8 @@
-"""Factories for tests: a storefront with a team, agents, customers, orders and cases."""
+"""Factories for tests: a storefront with a team, agents, customers, orders and cases.
+
+Each factory is exposed as a typed function (``TeamFactory(**overrides) -> Team``) so tests stay
+type-checked; the factory_boy classes behind them are private.
+"""
 
 from __future__ import annotations
 
@@ -17,7 +21,7 @@ from amends.commerce.models import Order, OrderLine, Seller
 from amends.customers.models import Customer, CustomerIdentity, IdentityKind
 
 
-class BrandFactory(factory.django.DjangoModelFactory):
+class _BrandFactory(factory.django.DjangoModelFactory[Brand]):
     class Meta:
         model = Brand
         django_get_or_create = ("code",)
@@ -32,16 +36,16 @@ class BrandFactory(factory.django.DjangoModelFactory):
     sender_email = factory.LazyAttribute(lambda o: f"support@{o.code}.example")
 
 
-class TeamFactory(factory.django.DjangoModelFactory):
+class _TeamFactory(factory.django.DjangoModelFactory[Team]):
     class Meta:
         model = Team
 
     name = factory.Sequence(lambda n: f"Team {n}")
     slug = factory.Sequence(lambda n: f"team-{n}")
-    brand = factory.SubFactory(BrandFactory)
+    brand = factory.SubFactory(_BrandFactory)
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class _UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         skip_postgeneration_save = True
@@ -52,7 +56,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", "correct horse battery")
 
     @factory.post_generation
-    def _save(obj: User, create: bool, extracted: Any, **kwargs: Any) -> None:  # noqa: N805
+    def _save(obj: User, create: bool, extracted: Any, **kwargs: Any) -> None:
         if create:
             obj.save()
 
@@ -76,19 +80,19 @@ def make_token(user: User) -> str:
     return raw
 
 
-class CustomerFactory(factory.django.DjangoModelFactory):
+class _CustomerFactory(factory.django.DjangoModelFactory[Customer]):
     class Meta:
         model = Customer
         skip_postgeneration_save = True
 
-    brand = factory.SubFactory(BrandFactory)
+    brand = factory.SubFactory(_BrandFactory)
     name = factory.Sequence(lambda n: f"Customer {n}")
     language = "fr"
     register = "formal"
     country = "FR"
 
     @factory.post_generation
-    def email(obj: Customer, create: bool, extracted: str | None, **kwargs: Any) -> None:  # noqa: N805
+    def email(obj: Customer, create: bool, extracted: str | None, **kwargs: Any) -> None:
         if create:
             CustomerIdentity.objects.create(
                 customer=obj,
@@ -104,7 +108,7 @@ def make_customer_user(customer: Customer) -> User:
     return user
 
 
-class SellerFactory(factory.django.DjangoModelFactory):
+class _SellerFactory(factory.django.DjangoModelFactory[Seller]):
     class Meta:
         model = Seller
 
@@ -116,29 +120,29 @@ def make_seller_user(seller: Seller) -> User:
     return UserFactory(role=Role.SELLER, seller=seller)
 
 
-class OrderFactory(factory.django.DjangoModelFactory):
+class _OrderFactory(factory.django.DjangoModelFactory[Order]):
     class Meta:
         model = Order
 
-    customer = factory.SubFactory(CustomerFactory)
+    customer = factory.SubFactory(_CustomerFactory)
     brand = factory.LazyAttribute(lambda o: o.customer.brand)
     number = factory.Sequence(lambda n: f"ORD-{100000 + n}")
     placed_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=3))
     total = Decimal("59.90")
 
 
-class OrderLineFactory(factory.django.DjangoModelFactory):
+class _OrderLineFactory(factory.django.DjangoModelFactory[OrderLine]):
     class Meta:
         model = OrderLine
 
-    order = factory.SubFactory(OrderFactory)
+    order = factory.SubFactory(_OrderFactory)
     sku = factory.Sequence(lambda n: f"SKU{n}")
     title = "LED lamp"
     unit_price = Decimal("29.95")
     quantity = 2
 
 
-class CarrierFactory(factory.django.DjangoModelFactory):
+class _CarrierFactory(factory.django.DjangoModelFactory[Carrier]):
     class Meta:
         model = Carrier
         django_get_or_create = ("code",)
@@ -147,22 +151,72 @@ class CarrierFactory(factory.django.DjangoModelFactory):
     name = "DHL"
 
 
-class ShipmentFactory(factory.django.DjangoModelFactory):
+class _ShipmentFactory(factory.django.DjangoModelFactory[Shipment]):
     class Meta:
         model = Shipment
 
-    order = factory.SubFactory(OrderFactory)
-    carrier = factory.SubFactory(CarrierFactory)
+    order = factory.SubFactory(_OrderFactory)
+    carrier = factory.SubFactory(_CarrierFactory)
     tracking_number = factory.Sequence(lambda n: f"JVGL{n:010d}")
 
 
-class CaseFactory(factory.django.DjangoModelFactory):
+class _CaseFactory(factory.django.DjangoModelFactory[Case]):
     class Meta:
         model = Case
 
-    customer = factory.SubFactory(CustomerFactory)
+    customer = factory.SubFactory(_CustomerFactory)
     brand = factory.LazyAttribute(lambda o: o.customer.brand)
-    team = factory.SubFactory(TeamFactory, brand=factory.SelfAttribute("..brand"))
+    team = factory.SubFactory(_TeamFactory, brand=factory.SelfAttribute("..brand"))
     subject = factory.Sequence(lambda n: f"Problem {n}")
     origin_channel = Channel.WEB
     language = "fr"
+
+
+# --- typed entry points -----------------------------------------------------------------------
+
+
+def BrandFactory(**overrides: Any) -> Brand:
+    return _BrandFactory.create(**overrides)
+
+
+def TeamFactory(**overrides: Any) -> Team:
+    return _TeamFactory.create(**overrides)
+
+
+def UserFactory(**overrides: Any) -> User:
+    return _UserFactory.create(**overrides)
+
+
+def CustomerFactory(**overrides: Any) -> Customer:
+    return _CustomerFactory.create(**overrides)
+
+
+def SellerFactory(**overrides: Any) -> Seller:
+    return _SellerFactory.create(**overrides)
+
+
+def OrderFactory(**overrides: Any) -> Order:
+    return _OrderFactory.create(**overrides)
+
+
+def OrderLineFactory(**overrides: Any) -> OrderLine:
+    return _OrderLineFactory.create(**overrides)
+
+
+def CarrierFactory(**overrides: Any) -> Carrier:
+    return _CarrierFactory.create(**overrides)
+
+
+def ShipmentFactory(**overrides: Any) -> Shipment:
+    return _ShipmentFactory.create(**overrides)
+
+
+def CaseFactory(**overrides: Any) -> Case:
+    return _CaseFactory.create(**overrides)
+
+
+def brand_of(team: Team) -> Brand:
+    """The storefront of a team made by TeamFactory (which always gives it one)."""
+    if team.brand is None:
+        raise AssertionError(f"team {team} has no storefront")
+    return team.brand

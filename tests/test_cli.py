@@ -17,12 +17,22 @@ import pytest
 pytestmark = pytest.mark.slow
 
 
-def amends(data_dir: Path, *args: str, check: bool = True, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}}
+def amends(
+    data_dir: Path, *args: str, check: bool = True, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}
+    }
     env["AMENDS_DATA_DIR"] = str(data_dir)
     result = subprocess.run(
-        [sys.executable, "-m", "amends", *args], env=env, capture_output=True, text=True,
-        timeout=timeout, check=False,
+        [sys.executable, "-m", "amends", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
     )
     if check and result.returncode != 0:
         raise AssertionError(f"amends {' '.join(args)} failed:\n{result.stderr[-3000:]}")
@@ -44,7 +54,10 @@ def _django_shell(data_dir: Path, code: str) -> None:
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
     env.update(AMENDS_DATA_DIR=str(data_dir), DJANGO_SETTINGS_MODULE="amends.config.settings")
     subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()\n" + code], env=env, check=True, timeout=60
+        [sys.executable, "-c", "import django; django.setup()\n" + code],
+        env=env,
+        check=True,
+        timeout=60,
     )
 
 
@@ -68,7 +81,8 @@ def test_token_create_prints_a_working_token_once(data_dir: Path) -> None:
     )
     result = amends(data_dir, "token", "create", "--user", "ANA@shop.test")
     token = result.stdout.strip().splitlines()[0]
-    assert token.startswith("amd_") and len(token) > 30
+    assert token.startswith("amd_")
+    assert len(token) > 30
     assert last_json(result)["user"] == "ana@shop.test"
     missing = amends(data_dir, "token", "create", "--user", "nobody@shop.test", check=False)
     assert missing.returncode == 2
@@ -86,7 +100,8 @@ def test_inbound_replay_reports_what_is_still_quarantined(data_dir: Path) -> Non
     result = amends(data_dir, "inbound", "replay", check=False)
     assert result.returncode == 3
     summary = last_json(result)
-    assert summary["replayed"] == 1 and summary["processed"] == []
+    assert summary["replayed"] == 1
+    assert summary["processed"] == []
 
 
 def test_worker_batch_runs_ready_tasks_and_exits(data_dir: Path) -> None:
@@ -103,11 +118,17 @@ def _free_port() -> int:
 @pytest.fixture
 def server(data_dir: Path) -> Iterator[str]:
     port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}
+    }
     env["AMENDS_DATA_DIR"] = str(data_dir)
     proc = subprocess.Popen(
         [sys.executable, "-m", "amends", "serve", "--port", str(port), "--with-worker"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -125,7 +146,8 @@ def server(data_dir: Path) -> Iterator[str]:
 
 def test_serve_answers_health_static_files_and_the_openapi_schema(server: str) -> None:
     health = httpx.get(server + "/healthz", timeout=10).json()
-    assert health["ok"] and health["channel_layer"]["backend"] == "InMemoryChannelLayer"
+    assert health["ok"]
+    assert health["channel_layer"]["backend"] == "InMemoryChannelLayer"
     # the in-process worker announces itself
     for _ in range(50):
         if httpx.get(server + "/healthz", timeout=10).json()["task_queue"]["workers_alive"] >= 1:
@@ -135,4 +157,5 @@ def test_serve_answers_health_static_files_and_the_openapi_schema(server: str) -
         raise AssertionError("the in-process worker never sent a heartbeat")
     assert httpx.get(server + "/static/admin/css/base.css", timeout=10).status_code == 200
     schema = httpx.get(server + "/api/v1/openapi.json", timeout=10)
-    assert schema.status_code == 200 and schema.json()["info"]["title"] == "amends API"
+    assert schema.status_code == 200
+    assert schema.json()["info"]["title"] == "amends API"

@@ -159,14 +159,12 @@ def cmd_token_create(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     _setup(args.data_dir)
     from django.core import checks
-    from django.db.migrations.executor import MigrationExecutor
     from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
 
     from amends.core.health import health
 
-    problems = [
-        f"{m.id}: {m.msg}" for m in checks.run_checks() if m.level >= checks.ERROR
-    ]
+    problems = [f"{m.id}: {m.msg}" for m in checks.run_checks() if m.level >= checks.ERROR]
     report = health()
     try:
         executor = MigrationExecutor(connection)
@@ -191,8 +189,15 @@ def cmd_check(args: argparse.Namespace) -> int:
     for problem in problems:
         _say(f"problem: {problem}")
     _say("all good" if ok else f"{len(problems)} problem(s)")
-    _summary({"ok": ok, "problems": problems, "health": report, "versions": versions,
-              "python": sys.version.split()[0]})
+    _summary(
+        {
+            "ok": ok,
+            "problems": problems,
+            "health": report,
+            "versions": versions,
+            "python": sys.version.split()[0],
+        }
+    )
     return 0 if ok else 1
 
 
@@ -234,7 +239,8 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument(
         "--data-dir",
         default=None,
-        help="where the SQLite database, secret key and files live (default: $AMENDS_DATA_DIR or ./var)",
+        help="folder of the SQLite database, secret key and files "
+        "(default: $AMENDS_DATA_DIR or ./var)",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -266,7 +272,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", parents=[common], help="check configuration and dependencies")
     p.set_defaults(func=cmd_check)
 
-    token = sub.add_parser("token", help="API tokens").add_subparsers(dest="token_cmd", required=True)
+    token = sub.add_parser("token", help="API tokens").add_subparsers(
+        dest="token_cmd", required=True
+    )
     p = token.add_parser("create", parents=[common], help="create a bearer token for a user")
     p.add_argument("--user", required=True, help="the user's email address")
     p.add_argument("--name", default="cli", help="a label for the token")

@@ -7,7 +7,7 @@ from django.db import connection
 
 from amends.accounts.models import Team
 from amends.cases.events import EventKind
-from amends.cases.models import Case, CaseEvent, CaseStatus, AppendOnlyError
+from amends.cases.models import AppendOnlyError, Case, CaseEvent, CaseStatus
 from amends.cases.services import (
     agent_leave,
     case_assign,
@@ -18,7 +18,14 @@ from amends.cases.services import (
 )
 from amends.core.errors import Conflict, ErrorCode, InvalidInput
 from amends.notifications.models import Notification
-from tests.factories import BrandFactory, CaseFactory, CustomerFactory, TeamFactory, make_agent
+from tests.factories import (
+    BrandFactory,
+    CaseFactory,
+    CustomerFactory,
+    TeamFactory,
+    brand_of,
+    make_agent,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +37,9 @@ def team() -> Team:
 
 def test_open_case_lands_in_the_brand_queue_and_appends_an_event(team: Team) -> None:
     customer = CustomerFactory(brand=team.brand)
-    case = case_open(brand=team.brand, customer=customer, subject="  Parcel   never came ", channel="web")
+    case = case_open(
+        brand=brand_of(team), customer=customer, subject="  Parcel   never came ", channel="web"
+    )
     assert case.team == team
     assert case.assignee is None
     assert case.subject == "Parcel never came"
@@ -46,7 +55,7 @@ def test_open_case_without_any_team_says_what_to_do() -> None:
 def test_open_case_refuses_customer_of_another_brand(team: Team) -> None:
     other = CustomerFactory(brand=BrandFactory())
     with pytest.raises(InvalidInput, match="another storefront"):
-        case_open(brand=team.brand, customer=other, subject="x", channel="web")
+        case_open(brand=brand_of(team), customer=other, subject="x", channel="web")
 
 
 def test_assign_from_queue_needs_no_note_and_is_not_a_bounce(team: Team) -> None:
@@ -91,7 +100,8 @@ def test_transfer_without_a_real_note_is_refused(team: Team, note: str) -> None:
         case_transfer(case=case, actor=a, note=note, to_assignee=b)
     assert info.value.code == ErrorCode.NOTE_REQUIRED
     case.refresh_from_db()
-    assert case.assignee == a and case.bounces == 0
+    assert case.assignee == a
+    assert case.bounces == 0
 
 
 def test_transfer_counts_bounces_records_note_and_tells_the_next_owner(team: Team) -> None:
@@ -99,8 +109,12 @@ def test_transfer_counts_bounces_records_note_and_tells_the_next_owner(team: Tea
     other_team = TeamFactory(brand=team.brand)
     c = make_agent(other_team)
     case = CaseFactory(team=team, brand=team.brand, assignee=a)
-    case_transfer(case=case, actor=a, note="Customer wants a callback about the router", to_assignee=b)
-    case_transfer(case=case, actor=b, note="Needs the store team", to_team=other_team, to_assignee=c)
+    case_transfer(
+        case=case, actor=a, note="Customer wants a callback about the router", to_assignee=b
+    )
+    case_transfer(
+        case=case, actor=b, note="Needs the store team", to_team=other_team, to_assignee=c
+    )
     case.refresh_from_db()
     assert (case.team, case.assignee, case.bounces) == (other_team, c, 2)
     transfer = case.events.filter(kind=EventKind.CASE_TRANSFERRED).last()
@@ -126,7 +140,8 @@ def test_transfer_to_agent_of_another_team_moves_the_team_too(team: Team) -> Non
     case = CaseFactory(team=team, brand=team.brand, assignee=a)
     case_transfer(case=case, actor=a, note="Store team handles in-store returns", to_assignee=c)
     case.refresh_from_db()
-    assert case.team == other_team and case.assignee == c
+    assert case.team == other_team
+    assert case.assignee == c
 
 
 def test_agent_leaving_returns_cases_to_the_queue_with_reason(team: Team) -> None:
@@ -139,7 +154,8 @@ def test_agent_leaving_returns_cases_to_the_queue_with_reason(team: Team) -> Non
     assert agent_leave(agent=a, actor=lead, reason="left the company") == 1
     open_case.refresh_from_db()
     solved.refresh_from_db()
-    assert open_case.assignee is None and open_case.team == team
+    assert open_case.assignee is None
+    assert open_case.team == team
     assert solved.assignee == a
     event = open_case.events.get(kind=EventKind.CASE_RETURNED_TO_QUEUE)
     assert "left the company" in event.data["reason"]
@@ -163,7 +179,8 @@ def test_dropped_call_with_an_away_agent_falls_back_to_the_queue(team: Team) -> 
     case = CaseFactory(team=team, brand=team.brand, assignee=a, status=CaseStatus.OPEN)
     case_channel_dropped(case=case, channel="phone", actor=None, next_step="")
     case.refresh_from_db()
-    assert case.assignee is None and case.team == team
+    assert case.assignee is None
+    assert case.team == team
     assert case.next_step == "contact the customer again"
 
 
@@ -178,7 +195,9 @@ def test_closed_is_final(team: Team) -> None:
 
 
 def test_events_are_append_only(team: Team) -> None:
-    case = case_open(brand=team.brand, customer=CustomerFactory(brand=team.brand), subject="x", channel="web")
+    case = case_open(
+        brand=brand_of(team), customer=CustomerFactory(brand=team.brand), subject="x", channel="web"
+    )
     event = CaseEvent.objects.get(case=case)
     event.data = {"tampered": True}
     with pytest.raises(AppendOnlyError):

@@ -26,7 +26,7 @@ from amends.commitments.services import (
 from amends.core.errors import Conflict, ErrorCode, InvalidInput
 from amends.core.worker import run_pending
 from amends.notifications.models import Notification
-from tests.factories import CaseFactory, TeamFactory, make_agent
+from tests.factories import CaseFactory, TeamFactory, brand_of, make_agent
 
 pytestmark = pytest.mark.django_db
 PARIS = ZoneInfo("Europe/Paris")
@@ -45,11 +45,17 @@ def setup() -> tuple[Team, User, User, Case]:
     return team, lead, agent, case
 
 
-def test_refund_within_three_business_days_is_due_at_closing_time(setup: tuple[Team, User, User, Case]) -> None:
+def test_refund_within_three_business_days_is_due_at_closing_time(
+    setup: tuple[Team, User, User, Case],
+) -> None:
     _, _, agent, case = setup
     c = commitment_make(
-        case=case, actor=agent, kind="refund", description="Refund reaches your account",
-        due=Due(business_days=3), now=THURSDAY,
+        case=case,
+        actor=agent,
+        kind="refund",
+        description="Refund reaches your account",
+        due=Due(business_days=3),
+        now=THURSDAY,
     )
     assert c.due_at == dt.datetime(2026, 11, 24, 18, 0, tzinfo=PARIS)
     assert c.owner == agent
@@ -58,11 +64,17 @@ def test_refund_within_three_business_days_is_due_at_closing_time(setup: tuple[T
     assert made.data["commitment_id"] == c.pk
 
 
-def test_call_back_by_17_is_today_in_the_brands_time_zone(setup: tuple[Team, User, User, Case]) -> None:
+def test_call_back_by_17_is_today_in_the_brands_time_zone(
+    setup: tuple[Team, User, User, Case],
+) -> None:
     _, _, agent, case = setup
     c = commitment_make(
-        case=case, actor=agent, kind="callback", description="We call you back",
-        due=Due(local_time=dt.time(17, 0)), now=THURSDAY,
+        case=case,
+        actor=agent,
+        kind="callback",
+        description="We call you back",
+        due=Due(local_time=dt.time(17, 0)),
+        now=THURSDAY,
     )
     assert c.due_at == dt.datetime(2026, 11, 19, 17, 0, tzinfo=PARIS)
 
@@ -79,22 +91,32 @@ def test_call_back_by_17_is_today_in_the_brands_time_zone(setup: tuple[Team, Use
         (Due(business_hours=-1), ErrorCode.INVALID),
     ],
 )
-def test_bad_due_times_are_refused(setup: tuple[Team, User, User, Case], due: Due, code: ErrorCode) -> None:
+def test_bad_due_times_are_refused(
+    setup: tuple[Team, User, User, Case], due: Due, code: ErrorCode
+) -> None:
     _, _, agent, case = setup
     with pytest.raises(InvalidInput) as info:
-        commitment_make(case=case, actor=agent, kind="callback", description="x", due=due, now=THURSDAY)
+        commitment_make(
+            case=case, actor=agent, kind="callback", description="x", due=due, now=THURSDAY
+        )
     assert info.value.code == code
     assert not Commitment.objects.exists()
 
 
-def test_empty_description_and_closed_case_are_refused(setup: tuple[Team, User, User, Case]) -> None:
+def test_empty_description_and_closed_case_are_refused(
+    setup: tuple[Team, User, User, Case],
+) -> None:
     _, _, agent, case = setup
     with pytest.raises(InvalidInput, match="say what was promised"):
-        commitment_make(case=case, actor=agent, kind="callback", description="  ", due=Due(business_days=1))
+        commitment_make(
+            case=case, actor=agent, kind="callback", description="  ", due=Due(business_days=1)
+        )
     case.status = CaseStatus.CLOSED
     case.save()
     with pytest.raises(Conflict):
-        commitment_make(case=case, actor=agent, kind="callback", description="x", due=Due(business_days=1))
+        commitment_make(
+            case=case, actor=agent, kind="callback", description="x", due=Due(business_days=1)
+        )
 
 
 def test_timers_are_queued_after_commit_and_run_in_order(
@@ -104,12 +126,17 @@ def test_timers_are_queued_after_commit_and_run_in_order(
     start = timezone.now()
     with time_machine.travel(start, tick=False), django_capture_on_commit_callbacks(execute=True):
         c = commitment_make(
-            case=case, actor=agent, kind="callback", description="Call back about the desk",
+            case=case,
+            actor=agent,
+            kind="callback",
+            description="Call back about the desk",
             due=Due(at=start + dt.timedelta(hours=2)),
         )
     tasks = DBTaskResult.objects.filter(task_path__startswith="amends.commitments.tasks")
     assert sorted(t.task_path.rsplit(".", 1)[1] for t in tasks) == [
-        "commitment_escalate", "commitment_expire", "commitment_remind",
+        "commitment_escalate",
+        "commitment_expire",
+        "commitment_remind",
     ]
     assert run_pending() == 0  # nothing is due yet
     with time_machine.travel(c.remind_at + dt.timedelta(seconds=1), tick=False):
@@ -124,14 +151,21 @@ def test_timers_are_queued_after_commit_and_run_in_order(
     assert c.state == CommitmentState.BROKEN
     kinds = list(case.events.values_list("kind", flat=True))
     assert kinds[-3:] == [
-        EventKind.COMMITMENT_REMINDED, EventKind.COMMITMENT_ESCALATED, EventKind.COMMITMENT_BROKEN,
+        EventKind.COMMITMENT_REMINDED,
+        EventKind.COMMITMENT_ESCALATED,
+        EventKind.COMMITMENT_BROKEN,
     ]
 
 
 def test_timers_act_once_however_often_they_run(setup: tuple[Team, User, User, Case]) -> None:
-    _, lead, agent, case = setup
+    _, _lead, agent, case = setup
     c = commitment_make(
-        case=case, actor=agent, kind="refund", description="Refund", due=Due(business_days=1), now=THURSDAY,
+        case=case,
+        actor=agent,
+        kind="refund",
+        description="Refund",
+        due=Due(business_days=1),
+        now=THURSDAY,
     )
     late = c.due_at + dt.timedelta(minutes=1)
     assert commitment_send_reminder(commitment_id=c.pk, now=late)
@@ -149,21 +183,39 @@ def test_timers_act_once_however_often_they_run(setup: tuple[Team, User, User, C
 def test_a_timer_that_fires_early_does_nothing(setup: tuple[Team, User, User, Case]) -> None:
     _, _, agent, case = setup
     c = commitment_make(
-        case=case, actor=agent, kind="refund", description="Refund", due=Due(business_days=2), now=THURSDAY,
+        case=case,
+        actor=agent,
+        kind="refund",
+        description="Refund",
+        due=Due(business_days=2),
+        now=THURSDAY,
     )
     assert not commitment_mark_broken(commitment_id=c.pk, now=c.due_at - dt.timedelta(seconds=1))
-    assert not commitment_send_reminder(commitment_id=c.pk, now=c.remind_at - dt.timedelta(seconds=1))
+    assert not commitment_send_reminder(
+        commitment_id=c.pk, now=c.remind_at - dt.timedelta(seconds=1)
+    )
     c.refresh_from_db()
-    assert c.state == CommitmentState.OPEN and c.reminded_at is None
+    assert c.state == CommitmentState.OPEN
+    assert c.reminded_at is None
 
 
 def test_kept_and_waived_promises_stop_the_timers(setup: tuple[Team, User, User, Case]) -> None:
     _, _, agent, case = setup
     kept = commitment_make(
-        case=case, actor=agent, kind="refund", description="Refund", due=Due(business_days=2), now=THURSDAY,
+        case=case,
+        actor=agent,
+        kind="refund",
+        description="Refund",
+        due=Due(business_days=2),
+        now=THURSDAY,
     )
     waived = commitment_make(
-        case=case, actor=agent, kind="callback", description="Call", due=Due(business_days=2), now=THURSDAY,
+        case=case,
+        actor=agent,
+        kind="callback",
+        description="Call",
+        due=Due(business_days=2),
+        now=THURSDAY,
     )
     commitment_keep(commitment=kept, actor=agent, fulfilled_by="remedy:1")
     with pytest.raises(InvalidInput, match="needs a reason"):
@@ -180,13 +232,20 @@ def test_kept_and_waived_promises_stop_the_timers(setup: tuple[Team, User, User,
 def test_the_sweep_catches_what_lost_timers_missed(setup: tuple[Team, User, User, Case]) -> None:
     _, _, agent, case = setup
     c = commitment_make(
-        case=case, actor=agent, kind="callback", description="Call", due=Due(business_hours=1), now=THURSDAY,
+        case=case,
+        actor=agent,
+        kind="callback",
+        description="Call",
+        due=Due(business_hours=1),
+        now=THURSDAY,
     )
     DBTaskResult.objects.all().delete()  # the queue was purged
     assert commitments_sweep(now=c.escalate_at) == {"reminded": 1, "escalated": 1, "broken": 0}
     assert commitments_sweep(now=c.escalate_at) == {"reminded": 0, "escalated": 0, "broken": 0}
     assert commitments_sweep(now=c.due_at + dt.timedelta(seconds=5)) == {
-        "reminded": 0, "escalated": 0, "broken": 1,
+        "reminded": 0,
+        "escalated": 0,
+        "broken": 1,
     }
     c.refresh_from_db()
     assert c.state == CommitmentState.BROKEN
@@ -197,10 +256,15 @@ def test_escalation_goes_to_brand_supervisors_when_the_team_has_no_lead() -> Non
 
     team = TeamFactory()
     agent = make_agent(team)
-    supervisor = make_supervisor(team.brand)
+    supervisor = make_supervisor(brand_of(team))
     case = CaseFactory(team=team, brand=team.brand, assignee=agent, status=CaseStatus.OPEN)
     c = commitment_make(
-        case=case, actor=agent, kind="callback", description="Call", due=Due(business_hours=1), now=THURSDAY,
+        case=case,
+        actor=agent,
+        kind="callback",
+        description="Call",
+        due=Due(business_hours=1),
+        now=THURSDAY,
     )
     assert commitment_send_escalation(commitment_id=c.pk, now=c.due_at)
     assert Notification.objects.filter(recipient=supervisor, kind="commitment_escalation").exists()

@@ -14,7 +14,7 @@ import sys
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "amends.config.settings_test")
 
-from django.conf import settings  # noqa: E402
+from django.conf import settings
 
 db_name, worker_id, mode = sys.argv[1:4]
 settings.DATABASES["default"]["NAME"] = db_name
@@ -35,14 +35,14 @@ def die() -> None:
 
 
 if mode == "before_commit":
-    real_notify = services.notify
+    real_notify = services.notify  # type: ignore[attr-defined]
 
     def notify_then_die(**kwargs: object) -> object:
         real_notify(**kwargs)  # type: ignore[arg-type]
         die()
         raise AssertionError("unreachable")
 
-    services.notify = notify_then_die  # type: ignore[assignment]
+    services.notify = notify_then_die  # type: ignore[attr-defined,assignment]
 else:
     real_send = services.commitment_send_reminder
 
@@ -51,6 +51,6 @@ else:
         die()
         raise AssertionError("unreachable")
 
-    services.commitment_send_reminder = send_then_die  # type: ignore[assignment]
+    services.commitment_send_reminder = send_then_die
 
 AmendsWorker(worker_id=worker_id, batch=True, interval=0).run()

@@ -13,8 +13,8 @@ PARIS = ZoneInfo("Europe/Paris")
 cal = BusinessCalendar(time_zone="Europe/Paris", holiday_country="FR")
 
 
-def paris(*args: int) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=PARIS)
+def paris(year: int, month: int, day: int, hour: int, minute: int) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, tzinfo=PARIS)
 
 
 def test_three_business_days_skip_the_weekend() -> None:
@@ -36,8 +36,12 @@ def test_business_hours_roll_over_the_night_and_the_weekend() -> None:
 
 
 def test_by_local_time_today_or_tomorrow() -> None:
-    assert cal.at_local_time(paris(2026, 11, 20, 9, 0), dt.time(17, 0)) == paris(2026, 11, 20, 17, 0)
-    assert cal.at_local_time(paris(2026, 11, 20, 18, 0), dt.time(17, 0)) == paris(2026, 11, 21, 17, 0)
+    assert cal.at_local_time(paris(2026, 11, 20, 9, 0), dt.time(17, 0)) == paris(
+        2026, 11, 20, 17, 0
+    )
+    assert cal.at_local_time(paris(2026, 11, 20, 18, 0), dt.time(17, 0)) == paris(
+        2026, 11, 21, 17, 0
+    )
 
 
 def test_daylight_saving_change_is_respected() -> None:
@@ -65,7 +69,9 @@ def test_extra_closed_dates() -> None:
         ({}, "at least one hour"),
     ],
 )
-def test_bad_hours_are_rejected_with_a_reason(hours: dict[str, list[list[str]]], message: str) -> None:
+def test_bad_hours_are_rejected_with_a_reason(
+    hours: dict[str, list[list[str]]], message: str
+) -> None:
     with pytest.raises(ValueError, match=message):
         parse_hours(hours)
 
@@ -80,7 +86,9 @@ def test_negative_amounts_are_refused() -> None:
 @settings(max_examples=150, deadline=None)
 @given(
     start=st.datetimes(
-        min_value=dt.datetime(2025, 1, 1), max_value=dt.datetime(2028, 12, 31), timezones=st.just(dt.UTC)
+        min_value=dt.datetime(2025, 1, 1),
+        max_value=dt.datetime(2028, 12, 31),
+        timezones=st.just(dt.UTC),
     ),
     hours=st.floats(min_value=0.1, max_value=200),
 )

@@ -31,10 +31,16 @@ def _due_reminder() -> Commitment:
     case = CaseFactory(team=team, brand=team.brand, assignee=agent, status=CaseStatus.OPEN)
     start = timezone.now() - dt.timedelta(hours=5)
     commitment = commitment_make(
-        case=case, actor=agent, kind="callback", description="Call back about the desk",
-        due=Due(at=timezone.now() + dt.timedelta(hours=2)), now=start,
+        case=case,
+        actor=agent,
+        kind="callback",
+        description="Call back about the desk",
+        due=Due(at=timezone.now() + dt.timedelta(hours=2)),
+        now=start,
     )
-    Commitment.objects.filter(pk=commitment.pk).update(remind_at=timezone.now() - dt.timedelta(minutes=1))
+    Commitment.objects.filter(pk=commitment.pk).update(
+        remind_at=timezone.now() - dt.timedelta(minutes=1)
+    )
     DBTaskResult.objects.all().delete()
     commitment_remind.enqueue(commitment_id=commitment.pk)
     return commitment
@@ -47,7 +53,9 @@ def test_worker_killed_while_a_reminder_runs_it_runs_again_once(mode: str) -> No
     db_name = connection.settings_dict["NAME"]
     child = subprocess.run(
         [sys.executable, str(HERE / "crashing_worker.py"), db_name, "doomed-worker", mode],
-        capture_output=True, timeout=120, check=False,
+        capture_output=True,
+        timeout=120,
+        check=False,
     )
     assert child.returncode == -9, child.stderr.decode()[-2000:]
     task = DBTaskResult.objects.get()

@@ -39,11 +39,13 @@ def test_a_new_sender_gets_a_customer_and_a_case(team: Team) -> None:
     assert result.created
     assert inbound.status == InboundStatus.PROCESSED
     case = inbound.case
-    assert case is not None and case.team == team
+    assert case is not None
+    assert case.team == team
     assert case.customer.identities.get().value == "marie.dupont@mail.test"
     assert case.customer.language == "fr"
     message = Message.objects.get(case=case)
-    assert message.direction == Direction.INBOUND and message.inbound == inbound
+    assert message.direction == Direction.INBOUND
+    assert message.inbound == inbound
     assert bytes(inbound.raw) == payload()
 
 
@@ -66,7 +68,9 @@ def test_case_reference_threads_the_reply_into_the_same_case(team: Team) -> None
     case = inbound_receive(channel="web", raw=payload()).case
     assert case is not None
     Case.objects.filter(pk=case.pk).update(status=CaseStatus.SOLVED)
-    reply = inbound_receive(channel="web", raw=payload(message="Toujours rien !", case_reference=case.reference))
+    reply = inbound_receive(
+        channel="web", raw=payload(message="Toujours rien !", case_reference=case.reference)
+    )
     assert reply.case == case
     case.refresh_from_db()
     assert case.status == CaseStatus.OPEN  # reopened by the customer's message
@@ -78,19 +82,26 @@ def test_someone_elses_case_reference_does_not_get_into_that_case(team: Team) ->
     assert victim_case is not None
     stranger = inbound_receive(
         channel="web",
-        raw=payload(email="stranger@evil.test", message="let me in", case_reference=victim_case.reference),
+        raw=payload(
+            email="stranger@evil.test", message="let me in", case_reference=victim_case.reference
+        ),
     )
-    assert stranger.case is not None and stranger.case != victim_case
+    assert stranger.case is not None
+    assert stranger.case != victim_case
     assert victim_case.messages.count() == 1
 
 
 def test_order_number_threads_to_the_open_case_about_that_order(team: Team) -> None:
     customer = CustomerFactory(brand=team.brand, email="jan@mail.test")
     order = OrderFactory(customer=customer, number="FR-1001")
-    first = inbound_receive(channel="web", raw=payload(email="jan@mail.test", order_number="FR-1001")).case
-    assert first is not None and list(first.orders.all()) == [order]
+    first = inbound_receive(
+        channel="web", raw=payload(email="jan@mail.test", order_number="FR-1001")
+    ).case
+    assert first is not None
+    assert list(first.orders.all()) == [order]
     second = inbound_receive(
-        channel="web", raw=payload(email="jan@mail.test", order_number="FR-1001", message="Any news?")
+        channel="web",
+        raw=payload(email="jan@mail.test", order_number="FR-1001", message="Any news?"),
     ).case
     assert second == first
 
@@ -98,7 +109,8 @@ def test_order_number_threads_to_the_open_case_about_that_order(team: Team) -> N
 def test_another_customers_order_number_is_not_linked(team: Team) -> None:
     OrderFactory(customer=CustomerFactory(brand=team.brand), number="FR-2002")
     case = inbound_receive(channel="web", raw=payload(order_number="FR-2002")).case
-    assert case is not None and case.orders.count() == 0
+    assert case is not None
+    assert case.orders.count() == 0
 
 
 @pytest.mark.parametrize(
@@ -115,13 +127,16 @@ def test_another_customers_order_number_is_not_linked(team: Team) -> None:
         (payload(message="x" * 100_001), "message"),
     ],
 )
-def test_bad_payloads_are_quarantined_with_a_reason_and_kept(team: Team, raw: bytes, reason: str) -> None:
+def test_bad_payloads_are_quarantined_with_a_reason_and_kept(
+    team: Team, raw: bytes, reason: str
+) -> None:
     result = inbound_receive(channel="web", raw=raw)
     inbound = result.inbound
     assert inbound.status == InboundStatus.QUARANTINED
     assert reason in inbound.reason
     assert bytes(inbound.raw) == raw
-    assert not Case.objects.exists() and not Customer.objects.exists()
+    assert not Case.objects.exists()
+    assert not Customer.objects.exists()
 
 
 def test_unknown_channel_is_quarantined(team: Team) -> None:
@@ -130,7 +145,9 @@ def test_unknown_channel_is_quarantined(team: Team) -> None:
     assert "no parser" in inbound.reason
 
 
-def test_failure_half_way_leaves_nothing_half_done(team: Team, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failure_half_way_leaves_nothing_half_done(
+    team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from amends.inbound import services
 
     def boom(**kwargs: Any) -> None:

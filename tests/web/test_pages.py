@@ -21,11 +21,15 @@ def test_healthz_reports_database_queue_and_channel_layer(client: Client) -> Non
     assert response.status_code == 200
     body = response.json()
     assert body["ok"] is True
-    assert body["database"]["ok"] and body["task_queue"]["ok"] and body["channel_layer"]["ok"]
+    assert body["database"]["ok"]
+    assert body["task_queue"]["ok"]
+    assert body["channel_layer"]["ok"]
     assert "workers_alive" in body["task_queue"]
 
 
-def test_contact_form_opens_a_case_through_the_inbound_entry_point(client: Client, team: Team) -> None:
+def test_contact_form_opens_a_case_through_the_inbound_entry_point(
+    client: Client, team: Team
+) -> None:
     client.get("/contact/")
     response = client.post(
         "/contact/",
@@ -60,4 +64,5 @@ def test_contact_form_requires_csrf(team: Team) -> None:
 def test_home_page_links_the_product(client: Client) -> None:
     response = client.get("/")
     assert response.status_code == 200
-    assert b"/contact/" in response.content and b"/api/v1/docs" in response.content
+    assert b"/contact/" in response.content
+    assert b"/api/v1/docs" in response.content

@@ -5,17 +5,22 @@ from amends.accounts.models import AgentProfile, ApiToken, Team, User
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(BaseUserAdmin[User]):
     ordering = ("email",)
     list_display = ("email", "first_name", "last_name", "role", "is_active")
     list_filter = ("role", "is_active")
     search_fields = ("email", "first_name", "last_name")
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        ("Profile", {"fields": ("first_name", "last_name", "role", "language", "seller", "brands")}),
+        (
+            "Profile",
+            {"fields": ("first_name", "last_name", "role", "language", "seller", "brands")},
+        ),
         ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser")}),
     )
-    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "role", "password1", "password2")}),)
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("email", "role", "password1", "password2")}),
+    )
     filter_horizontal = ("brands",)
 
 

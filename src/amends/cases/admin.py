@@ -20,7 +20,16 @@ class EventInline(admin.TabularInline[CaseEvent, Case]):
 class CaseAdmin(admin.ModelAdmin[Case]):
     """Read-mostly: owner and status change through the API and console, which append events."""
 
-    list_display = ("reference", "subject", "brand", "status", "priority", "team", "assignee", "bounces")
+    list_display = (
+        "reference",
+        "subject",
+        "brand",
+        "status",
+        "priority",
+        "team",
+        "assignee",
+        "bounces",
+    )
     list_filter = ("status", "brand", "team", "priority")
     search_fields = ("subject", "customer__name")
     readonly_fields = ("team", "assignee", "status", "bounces", "version")

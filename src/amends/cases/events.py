@@ -60,7 +60,10 @@ def case_assigned(
         case=case,
         kind=EventKind.CASE_ASSIGNED,
         actor=actor,
-        data={"from": _owner(team=previous_team, assignee=None), **_owner(team=case.team, assignee=assignee)},
+        data={
+            "from": _owner(team=previous_team, assignee=None),
+            **_owner(team=case.team, assignee=assignee),
+        },
     )
 
 
@@ -101,7 +104,9 @@ def case_returned_to_queue(
     )
 
 
-def status_changed(*, case: Case, actor: User | None, old: str, new: str, reason: str = "") -> CaseEvent:
+def status_changed(
+    *, case: Case, actor: User | None, old: str, new: str, reason: str = ""
+) -> CaseEvent:
     return _append(
         case=case,
         kind=EventKind.STATUS_CHANGED,
@@ -110,7 +115,9 @@ def status_changed(*, case: Case, actor: User | None, old: str, new: str, reason
     )
 
 
-def priority_changed(*, case: Case, actor: User | None, old: int, new: int, reason: str) -> CaseEvent:
+def priority_changed(
+    *, case: Case, actor: User | None, old: int, new: int, reason: str
+) -> CaseEvent:
     return _append(
         case=case,
         kind=EventKind.PRIORITY_CHANGED,

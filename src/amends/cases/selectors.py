@@ -43,9 +43,11 @@ def cases_visible_to(user: User) -> QuerySet[Case]:
 
 def case_get(*, user: User, case_id: int) -> Case:
     try:
-        return cases_visible_to(user).select_related(
-            "brand", "customer", "team", "assignee"
-        ).get(pk=case_id)
+        return (
+            cases_visible_to(user)
+            .select_related("brand", "customer", "team", "assignee")
+            .get(pk=case_id)
+        )
     except (Case.DoesNotExist, ValueError, OverflowError) as exc:
         raise NotFound(f"case {case_id} not found") from exc
 

@@ -73,7 +73,8 @@ class Due:
                     errors={"within_business_hours": "0-2000"},
                 )
             return calendar.add_business_hours(now, self.business_hours)
-        assert self.local_time is not None
+        if self.local_time is None:  # unreachable: exactly one field is set
+            raise InvalidInput("no due time given", errors={"due": "required"})
         return calendar.at_local_time(now, self.local_time)
 
 
@@ -175,9 +176,7 @@ def _close(
     )
     if updated != 1:
         current = Commitment.objects.get(pk=commitment.pk)
-        raise Conflict(
-            f"this promise is already {current.state}", code=ErrorCode.NOT_OPEN
-        )
+        raise Conflict(f"this promise is already {current.state}", code=ErrorCode.NOT_OPEN)
     commitment.refresh_from_db()
     events.commitment_event(
         case=commitment.case, kind=kind, actor=actor, commitment_id=commitment.pk, **fields
@@ -206,9 +205,7 @@ def commitment_keep(*, commitment: Commitment, actor: User | None, fulfilled_by:
 def commitment_waive(*, commitment: Commitment, actor: User, reason: str) -> Commitment:
     reason = reason.strip()
     if len(reason) < 3:
-        raise InvalidInput(
-            "waiving a promise needs a reason", errors={"reason": "required"}
-        )
+        raise InvalidInput("waiving a promise needs a reason", errors={"reason": "required"})
     return _close(
         commitment=commitment,
         actor=actor,

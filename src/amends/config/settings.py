@@ -50,7 +50,9 @@ SECRET_KEY = _secret_key()
 DEBUG = _env_bool("AMENDS_DEBUG")
 ALLOWED_HOSTS = [
     h.strip()
-    for h in os.environ.get("AMENDS_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver").split(",")
+    for h in os.environ.get("AMENDS_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver").split(
+        ","
+    )
     if h.strip()
 ]
 CSRF_TRUSTED_ORIGINS = [

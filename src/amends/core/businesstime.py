@@ -17,12 +17,15 @@ import holidays as holidays_lib
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
-DEFAULT_HOURS: dict[str, list[list[str]]] = {
-    day: [["09:00", "18:00"]] for day in WEEKDAYS[:5]
-} | {"sat": [], "sun": []}
+DEFAULT_HOURS: dict[str, list[list[str]]] = {day: [["09:00", "18:00"]] for day in WEEKDAYS[:5]} | {
+    "sat": [],
+    "sun": [],
+}
 
 
-def parse_hours(raw: Mapping[str, Sequence[Sequence[str]]]) -> dict[int, list[tuple[dt.time, dt.time]]]:
+def parse_hours(
+    raw: Mapping[str, Sequence[Sequence[str]]],
+) -> dict[int, list[tuple[dt.time, dt.time]]]:
     """Validate ``{"mon": [["09:00", "12:30"], ["13:30", "18:00"]], ...}``.
 
     Raises ``ValueError`` naming the day and the interval that is wrong.

@@ -72,7 +72,7 @@ async def _channel_roundtrip() -> float:
 
 
 def check_channel_layer() -> dict[str, Any]:
-    backend = settings.CHANNEL_LAYERS["default"]["BACKEND"].rsplit(".", 1)[-1]
+    backend = str(settings.CHANNEL_LAYERS["default"]["BACKEND"]).rsplit(".", 1)[-1]
     try:
         latency = async_to_sync(_channel_roundtrip)()
     except Exception as exc:

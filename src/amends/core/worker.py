@@ -38,7 +38,11 @@ SWEEP_SECONDS = 30.0
 def heartbeat(worker_id: str) -> None:
     WorkerHeartbeat.objects.update_or_create(
         worker_id=worker_id,
-        defaults={"seen_at": timezone.now(), "hostname": socket.gethostname()[:200], "pid": os.getpid()},
+        defaults={
+            "seen_at": timezone.now(),
+            "hostname": socket.gethostname()[:200],
+            "pid": os.getpid(),
+        },
     )
 
 
@@ -79,19 +83,19 @@ def run_periodic(worker_id: str) -> dict[str, Any]:
     return {"recovered": recovered, **swept}
 
 
-class AmendsWorker(Worker):  # type: ignore[misc]
+class AmendsWorker(Worker):
     """django-tasks-db's worker loop with heartbeats, recovery and sweeps in between tasks."""
 
-    def __init__(self, *, worker_id: str | None = None, interval: float = 1.0, **kwargs: Any) -> None:
+    def __init__(
+        self, *, worker_id: str | None = None, interval: float = 1.0, **kwargs: Any
+    ) -> None:
         kwargs.setdefault("queue_names", ["*"])
         kwargs.setdefault("batch", False)
         kwargs.setdefault("backend_name", "default")
         kwargs.setdefault("startup_delay", False)
         kwargs.setdefault("max_tasks", None)
         kwargs.setdefault("excluded_queue_names", [])
-        super().__init__(
-            worker_id=worker_id or get_random_string(32), interval=interval, **kwargs
-        )
+        super().__init__(worker_id=worker_id or get_random_string(32), interval=interval, **kwargs)
         self._last_beat = 0.0
         self._last_sweep = 0.0
         self._stop = threading.Event()
@@ -114,7 +118,7 @@ class AmendsWorker(Worker):  # type: ignore[misc]
             logger.exception("worker maintenance failed")
             close_old_connections()
 
-    def run_task(self, db_task_result: DBTaskResult) -> None:
+    def run_task(self, db_task_result: DBTaskResult[..., object]) -> None:
         super().run_task(db_task_result)
         self._maintain()
 

@@ -180,7 +180,9 @@ def inbound_process(*, inbound: InboundMessage) -> InboundMessage:
         _quarantine(inbound, attempts=attempts, reason=str(exc))
     except Exception as exc:  # anything else is a bug; the payload is still kept
         logger.exception("inbound %s failed", inbound.pk)
-        _quarantine(inbound, attempts=attempts, reason=f"internal error: {type(exc).__name__}: {exc}")
+        _quarantine(
+            inbound, attempts=attempts, reason=f"internal error: {type(exc).__name__}: {exc}"
+        )
     inbound.attempts = attempts
     return inbound
 
