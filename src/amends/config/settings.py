@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "amends.notifications",
     "amends.api",
     "amends.web",
+    "amends.console",
     "amends.demo",
 ]
 
@@ -178,7 +179,7 @@ AMENDS_TASK_LEASE_SECONDS = int(os.environ.get("AMENDS_TASK_LEASE_SECONDS", "120
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "/accounts/login/"
-LOGIN_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL = "/console/"
 LOGOUT_REDIRECT_URL = "/"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

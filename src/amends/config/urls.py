@@ -11,5 +11,6 @@ urlpatterns = [
     path("contact/thanks/<str:reference>/", web_views.contact_thanks, name="contact-thanks"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
+    path("console/", include("amends.console.urls")),
     path("api/v1/", api.urls),
 ]

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from amends.console import views
+
+urlpatterns = [
+    path("", views.queue, name="console-queue"),
+    path("cases/<int:case_id>/", views.case_detail, name="console-case"),
+    path("cases/<int:case_id>/take", views.case_take, name="console-case-take"),
+    path("cases/<int:case_id>/transfer", views.case_handoff, name="console-case-transfer"),
+    path("cases/<int:case_id>/write", views.case_write, name="console-case-write"),
+    path("cases/<int:case_id>/status", views.case_status, name="console-case-status"),
+    path("cases/<int:case_id>/commitments", views.case_promise, name="console-case-commit"),
+]

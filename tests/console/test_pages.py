@@ -1,0 +1,129 @@
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from amends.accounts.models import Team, User
+from amends.cases.events import EventKind
+from amends.cases.models import Case, CaseStatus
+from amends.commitments.models import Commitment
+from amends.conversations.models import Direction
+from tests.factories import (
+    CaseFactory,
+    CustomerFactory,
+    TeamFactory,
+    make_agent,
+    make_customer_user,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def team() -> Team:
+    return TeamFactory()
+
+
+@pytest.fixture
+def agent(team: Team) -> User:
+    return make_agent(team)
+
+
+def signed_in(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_queue_lists_only_visible_cases(team: Team, agent: User) -> None:
+    mine = CaseFactory(team=team, brand=team.brand, subject="Visible case")
+    CaseFactory(subject="Someone else's case")  # another brand and team
+    response = signed_in(agent).get("/console/?queue=all")
+    assert response.status_code == 200
+    assert b"Visible case" in response.content
+    assert b"Someone else" not in response.content
+    assert mine.reference.encode() in response.content
+
+
+def test_case_of_another_team_is_404(agent: User) -> None:
+    other = CaseFactory()
+    assert signed_in(agent).get(f"/console/cases/{other.pk}/").status_code == 404
+    assert signed_in(agent).post(f"/console/cases/{other.pk}/take").status_code == 404
+
+
+def test_customers_cannot_open_the_console(team: Team) -> None:
+    customer = CustomerFactory(brand=team.brand)
+    user = make_customer_user(customer)
+    assert signed_in(user).get("/console/").status_code == 403
+
+
+def test_anonymous_is_sent_to_sign_in() -> None:
+    response = Client().get("/console/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_take_reply_promise_and_transfer_from_the_case_page(team: Team, agent: User) -> None:
+    colleague = make_agent(team)
+    case = CaseFactory(team=team, brand=team.brand)
+    client = signed_in(agent)
+    page = client.get(f"/console/cases/{case.pk}/")
+    assert page.status_code == 200
+    client.post(f"/console/cases/{case.pk}/take")
+    client.post(f"/console/cases/{case.pk}/write", {"text": "Nous vous remboursons aujourd'hui."})
+    client.post(
+        f"/console/cases/{case.pk}/write", {"text": "checked the warehouse", "internal": "on"}
+    )
+    client.post(
+        f"/console/cases/{case.pk}/commitments",
+        {
+            "kind": "refund",
+            "description": "Remboursement sous 3 jours ouvrés",
+            "within_business_days": "3",
+        },
+    )
+    refused = client.post(
+        f"/console/cases/{case.pk}/transfer",
+        {"to_assignee": str(colleague.pk), "note": ""},
+        follow=True,
+    )
+    assert b"hand-off note" in refused.content
+    client.post(
+        f"/console/cases/{case.pk}/transfer",
+        {"to_assignee": str(colleague.pk), "note": "Refund promised, please confirm with the shop"},
+    )
+    case.refresh_from_db()
+    assert case.assignee == colleague
+    assert case.bounces == 1
+    assert case.status == CaseStatus.OPEN
+    assert [m.direction for m in case.messages.all()] == [Direction.OUTBOUND, Direction.NOTE]
+    assert Commitment.objects.get(case=case).owner == agent
+    kinds = set(case.events.values_list("kind", flat=True))
+    assert {
+        EventKind.CASE_ASSIGNED,
+        EventKind.REPLY_SENT,
+        EventKind.NOTE_ADDED,
+        EventKind.COMMITMENT_MADE,
+        EventKind.CASE_TRANSFERRED,
+    } <= kinds
+
+
+def test_case_page_escapes_customer_text(team: Team, agent: User) -> None:
+    from amends.conversations.services import message_receive
+
+    case = CaseFactory(team=team, brand=team.brand)
+    message_receive(case=case, text="<script>alert(1)</script>", channel="web")
+    page = signed_in(agent).get(f"/console/cases/{case.pk}/")
+    assert b"<script>alert(1)</script>" not in page.content
+    assert b"&lt;script&gt;" in page.content
+
+
+def test_bad_promise_shows_a_reason(team: Team, agent: User) -> None:
+    case: Case = CaseFactory(team=team, brand=team.brand, status=CaseStatus.OPEN)
+    page = signed_in(agent).post(
+        f"/console/cases/{case.pk}/commitments",
+        {"kind": "refund", "description": "x"},
+        follow=True,
+    )
+    assert b"Give either a number of business days or a time of day" in page.content
+    assert not Commitment.objects.exists()
