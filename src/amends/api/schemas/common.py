@@ -1,0 +1,38 @@
+"""Shapes shared by every resource: the error body and small references to related objects."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from ninja import Field, Schema
+
+MAX_ID = 2**63 - 1
+ObjectId = Annotated[int, Field(ge=1, le=MAX_ID, description="A positive integer id")]
+
+
+class ErrorOut(Schema):
+    """Every error the API returns: a stable code, a sentence for people, field → message."""
+
+    code: str
+    detail: str
+    errors: dict[str, str] = {}
+
+
+class Ref(Schema):
+    """A related object by id, with the name a person would recognise."""
+
+    id: int
+    name: str
+
+
+ERRORS_READ: dict[int, type[ErrorOut]] = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+ERRORS_LIST: dict[int, type[ErrorOut]] = {401: ErrorOut, 422: ErrorOut}
+ERRORS_WRITE: dict[int, type[ErrorOut]] = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    413: ErrorOut,
+    422: ErrorOut,
+}

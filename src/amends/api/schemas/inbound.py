@@ -1,0 +1,15 @@
+"""The answer to ``POST /inbound``."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from ninja import Schema
+
+
+class InboundOut(Schema):
+    inbound_id: int
+    status: Literal["processed", "quarantined", "received", "duplicate"]
+    duplicate: bool
+    case_reference: str | None
+    reason: str

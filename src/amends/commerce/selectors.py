@@ -1,0 +1,108 @@
+"""Reads of orders and shipments, and who may see which.
+
+* admin: every order;
+* supervisor: orders of the brands they answer for;
+* agent: orders of the customers they can see (``customers_visible_to``);
+* customer: their own orders;
+* seller: orders the seller fulfils (``Order.seller``).
+
+A shipment is visible exactly when its order is. Objects that exist but are not visible are
+reported exactly like ones that do not exist.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+
+from amends.accounts.models import Role, User
+from amends.carriers.models import Shipment, TrackingEvent
+from amends.cases.selectors import is_admin
+from amends.commerce.models import Order, OrderLine
+from amends.core.errors import NotFound
+from amends.customers.selectors import customers_visible_to, valid_id
+
+
+def orders_visible_to(user: User) -> QuerySet[Order]:
+    qs = Order.objects.all()
+    if not user.is_authenticated or not user.is_active:
+        return qs.none()
+    if is_admin(user):
+        return qs
+    if user.role == Role.SUPERVISOR:
+        return qs.filter(brand__in=user.brands.all())
+    if user.role == Role.AGENT:
+        return qs.filter(customer_id__in=customers_visible_to(user).values("pk"))
+    if user.role == Role.CUSTOMER:
+        return qs.filter(customer__user=user)
+    if user.role == Role.SELLER and user.seller_id is not None:
+        return qs.filter(seller_id=user.seller_id)
+    return qs.none()
+
+
+def shipments_visible_to(user: User) -> QuerySet[Shipment]:
+    return Shipment.objects.filter(order_id__in=orders_visible_to(user).values("pk"))
+
+
+def order_get(*, user: User, order_id: int) -> Order:
+    if not valid_id(order_id):
+        raise NotFound(f"order {order_id} not found")
+    try:
+        return (
+            orders_visible_to(user)
+            .select_related("brand", "customer", "seller")
+            .prefetch_related(
+                Prefetch(
+                    "lines", queryset=OrderLine.objects.select_related("seller").order_by("id")
+                ),
+                Prefetch(
+                    "shipments",
+                    queryset=Shipment.objects.select_related("carrier")
+                    .prefetch_related(
+                        Prefetch(
+                            "events", queryset=TrackingEvent.objects.order_by("occurred_at", "id")
+                        )
+                    )
+                    .order_by("id"),
+                ),
+            )
+            .get(pk=order_id)
+        )
+    except Order.DoesNotExist as exc:
+        raise NotFound(f"order {order_id} not found") from exc
+
+
+def order_list(
+    *,
+    user: User,
+    customer_id: int | None = None,
+    status: str | None = None,
+    number: str | None = None,
+    brand: str | None = None,
+) -> QuerySet[Order]:
+    """Visible orders, newest first, filtered. The caller slices (keyset pagination)."""
+    qs = orders_visible_to(user).select_related("brand", "customer", "seller")
+    if customer_id is not None:
+        qs = qs.filter(customer_id=customer_id)
+    if status:
+        qs = qs.filter(status=status)
+    if number:
+        qs = qs.filter(number=number.strip())
+    if brand:
+        qs = qs.filter(brand__code=brand.lower())
+    return qs.order_by("-id")
+
+
+def shipment_get(*, user: User, shipment_id: int) -> Shipment:
+    if not valid_id(shipment_id):
+        raise NotFound(f"shipment {shipment_id} not found")
+    try:
+        return (
+            shipments_visible_to(user)
+            .select_related("carrier", "order")
+            .prefetch_related(
+                Prefetch("events", queryset=TrackingEvent.objects.order_by("occurred_at", "id"))
+            )
+            .get(pk=shipment_id)
+        )
+    except Shipment.DoesNotExist as exc:
+        raise NotFound(f"shipment {shipment_id} not found") from exc
