@@ -53,6 +53,9 @@ def _migrate(verbose: bool = False) -> None:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=1 if verbose else 0)
+    from amends.core.maintenance import database_optimize
+
+    database_optimize()
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:

@@ -86,3 +86,15 @@ def test_tasks_of_a_live_worker_are_left_alone() -> None:
         # silent for longer than the lease: taken back
         assert recover_abandoned_tasks(now=timezone.now() + dt.timedelta(seconds=120)) == 1
     assert WorkerHeartbeat.objects.filter(worker_id="busy-worker").exists()
+
+
+@pytest.mark.django_db
+def test_database_optimize_gathers_planner_statistics() -> None:
+    from amends.core.maintenance import database_optimize
+
+    assert database_optimize(full=True) == "analyze"
+    assert database_optimize() in {"optimize", "analyze"}
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")
+            assert cursor.fetchone()[0] == 1

@@ -17,6 +17,7 @@ import logging
 import os
 import socket
 import threading
+import time
 from typing import Any
 
 from django.conf import settings
@@ -33,6 +34,7 @@ logger = logging.getLogger(__name__)
 
 HEARTBEAT_SECONDS = 5.0
 SWEEP_SECONDS = 30.0
+OPTIMIZE_SECONDS = 6 * 3600.0
 
 
 def heartbeat(worker_id: str) -> None:
@@ -98,11 +100,10 @@ class AmendsWorker(Worker):
         super().__init__(worker_id=worker_id or get_random_string(32), interval=interval, **kwargs)
         self._last_beat = 0.0
         self._last_sweep = 0.0
+        self._last_optimize = time.monotonic()
         self._stop = threading.Event()
 
     def _maintain(self) -> None:
-        import time
-
         now = time.monotonic()
         try:
             if now - self._last_beat >= HEARTBEAT_SECONDS:
@@ -114,6 +115,11 @@ class AmendsWorker(Worker):
 
                 commitments_sweep()
                 self._last_sweep = now
+            if now - self._last_optimize >= OPTIMIZE_SECONDS:
+                from amends.core.maintenance import database_optimize
+
+                database_optimize()
+                self._last_optimize = now
         except Exception:  # the loop must survive a hiccup (database restarting, …)
             logger.exception("worker maintenance failed")
             close_old_connections()
@@ -124,7 +130,7 @@ class AmendsWorker(Worker):
 
     def run(self) -> None:
         heartbeat(self.worker_id)
-        self._last_beat = __import__("time").monotonic()
+        self._last_beat = time.monotonic()
         self._maintain()
         super().run()
 
