@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Install the Debian packages the test suite needs, if missing. Needs root (or password-less
+# sudo) only when something is missing; does nothing otherwise.
+#
+# PostgreSQL and Redis are not listed: scripts/postgres.sh and scripts/redis.sh install and
+# start them when no server answers.
+# Add a package here when a test starts a real peer (a browser, an IMAP server…).
+set -euo pipefail
+# shellcheck source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+PACKAGES=(
+)
+
+if [ ${#PACKAGES[@]} -gt 0 ]; then
+    apt_install "${PACKAGES[@]}"
+fi
