@@ -350,9 +350,7 @@ def _play(world: DemoWorld, plan: Plan) -> None:
         language=plan.lang, register=plan.customer.register, scenario=plan.scenario
     )
     status = CaseStatus.WAITING_ON_THIRD_PARTY if plan.outcome == "waiting_on_third_party" else None
-    message = case_reply(
-        case=case, actor=agent, text=reply(body.format(date=when, **words)), status=status
-    )
+    case_reply(case=case, actor=agent, text=reply(body.format(date=when, **words)), status=status)
     promise = commitment_make(
         case=case,
         actor=agent,
@@ -389,7 +387,8 @@ def _play(world: DemoWorld, plan: Plan) -> None:
             case=case, channel=plan.channel, language=plan.lang, text=scenario.follow_up
         )
         during_hours(rng.uniform(2, 16))
-        commitment_keep(commitment=promise, actor=agent, fulfilled_by=f"message:{message.pk}")
+        done = {"refund": "refunded", "replacement": "replacement delivered"}.get(kind, "date sent")
+        commitment_keep(commitment=promise, actor=agent, fulfilled_by=f"order:{order.pk}:{done}")
         case_set_status(case=case, actor=agent, status=CaseStatus.SOLVED, reason="promise kept")
         if plan.outcome == "closed":
             clock.advance(dt.timedelta(days=rng.uniform(3, 7)))
