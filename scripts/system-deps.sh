@@ -10,6 +10,7 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 PACKAGES=(
+    chromium # browser tests drive Debian's Chromium through Playwright
 )
 
 if [ ${#PACKAGES[@]} -gt 0 ]; then
