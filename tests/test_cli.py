@@ -159,3 +159,39 @@ def test_serve_answers_health_static_files_and_the_openapi_schema(server: str) -
     schema = httpx.get(server + "/api/v1/openapi.json", timeout=10)
     assert schema.status_code == 200
     assert schema.json()["info"]["title"] == "amends API"
+
+
+def test_serve_with_several_processes_shares_one_port_and_stops_cleanly(data_dir: Path) -> None:
+    port = _free_port()
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}
+    }
+    env["AMENDS_DATA_DIR"] = str(data_dir)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "amends", "serve", "--port", str(port), "--processes", "2"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}/healthz"
+    pids: set[int] = set()
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and len(pids) < 2:
+            try:
+                with httpx.Client(timeout=5) as client:  # a new connection each time
+                    pids.add(client.get(url).json()["pid"])
+            except httpx.TransportError:
+                time.sleep(0.1)
+        assert len(pids) == 2, f"only {pids} answered"
+        assert proc.pid not in pids  # the parent only supervises
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    for pid in pids:
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
+    with pytest.raises(httpx.TransportError):
+        httpx.get(url, timeout=2)

@@ -75,18 +75,86 @@ def _progress(stage: str, done: int, total: int) -> None:
         _say(f"  {stage}: {total}")
 
 
-def _serve(host: str, port: int, *, with_worker: bool, access_log: bool) -> None:
-    from daphne.cli import CommandLineInterface
+def _daphne_argv(*, access_log: bool, endpoint: list[str]) -> list[str]:
+    argv = [*endpoint, "--proxy-headers"]
+    if access_log:
+        argv += ["--access-log", "-"]
+    return [*argv, "amends.config.asgi:application"]
 
+
+def _serve(
+    host: str, port: int, *, with_worker: bool, access_log: bool, processes: int = 1
+) -> None:
+    """Serve on host:port: one Daphne in this process, or ``processes`` Daphnes sharing a socket.
+
+    One Python process uses one core; several processes accept from one listening socket (the
+    kernel spreads connections between them). The task worker, if wanted, runs in this process.
+    """
     if with_worker:
         from amends.core.worker import start_in_thread
 
         start_in_thread()
-    argv = ["-b", host, "-p", str(port), "--proxy-headers"]
-    if access_log:
-        argv += ["--access-log", "-"]
-    argv.append("amends.config.asgi:application")
-    CommandLineInterface().run(argv)
+    if processes <= 1:
+        from daphne.cli import CommandLineInterface
+
+        CommandLineInterface().run(
+            _daphne_argv(access_log=access_log, endpoint=["-b", host, "-p", str(port)])
+        )
+        return
+    _serve_processes(host, port, access_log=access_log, processes=processes)
+
+
+def _serve_processes(host: str, port: int, *, access_log: bool, processes: int) -> None:
+    import signal
+    import socket
+    import subprocess
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listener = socket.socket(family, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind((host.strip("[]"), port))
+    listener.listen(1024)
+    listener.set_inheritable(True)
+    fd = listener.fileno()
+    code = (
+        "import sys; from daphne.cli import CommandLineInterface; "
+        "CommandLineInterface().run(sys.argv[1:])"
+    )
+    argv = _daphne_argv(access_log=access_log, endpoint=["--fd", str(fd)])
+    children = [
+        subprocess.Popen([sys.executable, "-c", code, *argv], pass_fds=(fd,))  # noqa: S603
+        for _ in range(processes)
+    ]
+    _say(f"  {processes} server processes share port {port}")
+
+    def stop(signum: int, frame: object) -> None:
+        for child in children:
+            if child.poll() is None:
+                child.terminate()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    try:
+        while all(child.poll() is None for child in children):
+            time.sleep(0.5)
+    finally:
+        stop(signal.SIGTERM, None)
+        for child in children:
+            try:
+                child.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                child.kill()
+        listener.close()
+
+
+def _default_processes() -> int:
+    value = os.environ.get("AMENDS_WEB_PROCESSES", "1")
+    if value == "auto":
+        return os.cpu_count() or 1
+    try:
+        return max(1, int(value))
+    except ValueError:
+        raise Fail(f"AMENDS_WEB_PROCESSES must be a number or 'auto', not {value!r}") from None
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -113,14 +181,26 @@ def cmd_demo(args: argparse.Namespace) -> int:
     _say("  API docs: " + url + "api/v1/docs     health: " + url + "healthz")
     _say("  press Ctrl+C to stop")
     _summary({"url": url, "data_dir": str(settings.DATA_DIR), "loaded": counts})
-    _serve(args.host, args.port, with_worker=True, access_log=args.access_log)
+    _serve(
+        args.host,
+        args.port,
+        with_worker=True,
+        access_log=args.access_log,
+        processes=args.processes or _default_processes(),
+    )
     return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     _setup(args.data_dir)
     _say(f"amends serving on http://{args.host}:{args.port}/")
-    _serve(args.host, args.port, with_worker=args.with_worker, access_log=args.access_log)
+    _serve(
+        args.host,
+        args.port,
+        with_worker=args.with_worker,
+        access_log=args.access_log,
+        processes=args.processes or _default_processes(),
+    )
     return 0
 
 
@@ -251,6 +331,13 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--host", default="127.0.0.1")
         p.add_argument("--port", type=int, default=port)
         p.add_argument("--access-log", action="store_true", help="log every request")
+        p.add_argument(
+            "--processes",
+            type=int,
+            default=None,
+            help="server processes sharing the port, one per core is a good start "
+            "(default: $AMENDS_WEB_PROCESSES or 1)",
+        )
 
     p = sub.add_parser("demo", parents=[common], help="start the embedded product with demo data")
     server_args(p)

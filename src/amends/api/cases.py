@@ -47,7 +47,7 @@ from amends.cases.models import Case, CaseEvent, Channel, Priority
 from amends.cases.selectors import case_timeline, cases_visible_to, user_may_work_case
 from amends.cases.services import case_assign, case_open, case_set_status, case_transfer
 from amends.commerce.models import Order
-from amends.commerce.selectors import order_get, orders_visible_to
+from amends.commerce.selectors import order_get, orders_of_case
 from amends.commitments.selectors import open_commitments_of
 from amends.conversations.services import message_receive
 from amends.core.errors import Forbidden, InvalidInput
@@ -118,7 +118,7 @@ def case_detail(case: Case, *, viewer: User) -> CaseDetail:
         )
     else:
         owner = OwnerOut(kind="team", id=case.team.pk, name=case.team.name)
-    orders = orders_visible_to(viewer).filter(cases=case).order_by("id")
+    orders = orders_of_case(case=case, viewer=viewer).order_by("id")
     return CaseDetail(
         **list_item(case, viewer=viewer),
         version=case.version,

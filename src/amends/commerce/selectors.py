@@ -16,6 +16,7 @@ from django.db.models import Prefetch, QuerySet
 
 from amends.accounts.models import Role, User
 from amends.carriers.models import Shipment, TrackingEvent
+from amends.cases.models import Case
 from amends.cases.selectors import is_admin
 from amends.commerce.models import Order, OrderLine
 from amends.core.errors import NotFound
@@ -37,6 +38,18 @@ def orders_visible_to(user: User) -> QuerySet[Order]:
     if user.role == Role.SELLER and user.seller_id is not None:
         return qs.filter(seller_id=user.seller_id)
     return qs.none()
+
+
+def orders_of_case(*, case: Case, viewer: User) -> QuerySet[Order]:
+    """The orders of a case the viewer may already see; a seller sees only its own of them.
+
+    Cheaper than ``orders_visible_to(viewer).filter(cases=case)``: the case is authorised, so its
+    orders are too, except that a case can be about several sellers' orders.
+    """
+    qs = Order.objects.filter(cases=case)
+    if viewer.role == Role.SELLER:
+        return qs.filter(seller_id=viewer.seller_id) if viewer.seller_id else qs.none()
+    return qs
 
 
 def shipments_visible_to(user: User) -> QuerySet[Shipment]:

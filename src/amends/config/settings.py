@@ -121,7 +121,15 @@ TEMPLATES = [
 
 _database_url = os.environ.get("DATABASE_URL", "").strip()
 if _database_url:
-    _db: dict[str, Any] = dict(dj_database_url.parse(_database_url, conn_max_age=60))
+    # Under ASGI every request may run in another thread, so persistent per-thread connections
+    # pile up; a per-process pool (psycopg_pool) reuses a few connections instead.
+    _db: dict[str, Any] = dict(dj_database_url.parse(_database_url, conn_max_age=0))
+    if _db["ENGINE"] == "django.db.backends.postgresql" and _env_bool("AMENDS_DB_POOL", True):
+        _db.setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 1,
+            "max_size": int(os.environ.get("AMENDS_DB_POOL_SIZE", "8")),
+            "timeout": 10,
+        }
     _db.setdefault("TEST", {})
     if os.environ.get("AMENDS_TEST_DATABASE_NAME"):
         _db["TEST"]["NAME"] = os.environ["AMENDS_TEST_DATABASE_NAME"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import os
 import time
 from typing import Any
 
@@ -86,4 +87,4 @@ def health() -> dict[str, Any]:
         "task_queue": check_task_queue(),
         "channel_layer": check_channel_layer(),
     }
-    return {"ok": all(p["ok"] for p in parts.values()), **parts}
+    return {"ok": all(p["ok"] for p in parts.values()), "pid": os.getpid(), **parts}
