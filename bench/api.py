@@ -131,12 +131,23 @@ def create_token(env: dict[str, str], data_dir: Path, email: str) -> str:
 class Server:
     """``amends serve`` in its own process group, stopped by its pid when we are done."""
 
-    def __init__(self, env: dict[str, str], data_dir: Path, port: int, *, index: int = 0) -> None:
+    def __init__(
+        self, env: dict[str, str], data_dir: Path, port: int, *, index: int = 0, processes: int = 1
+    ) -> None:
         self.port = port
         self.base = f"http://127.0.0.1:{port}"
         self.log_path = data_dir / f"bench-server-{index}.log"
         self.log = self.log_path.open("w")
-        cmd = [*amends_command(), "serve", "--port", str(port), "--data-dir", str(data_dir)]
+        cmd = [
+            *amends_command(),
+            "serve",
+            "--port",
+            str(port),
+            "--data-dir",
+            str(data_dir),
+            "--processes",
+            str(processes),
+        ]
         self.proc = subprocess.Popen(
             cmd,
             env=env,
@@ -360,11 +371,8 @@ def bench_database(kind: str, args: argparse.Namespace) -> dict[str, Any]:
         env,
     )
     token = create_token(env, data_dir, seed["agent"])
-    servers = [
-        Server(env, data_dir, (args.port + i) if args.port else free_port(), index=i)
-        for i in range(args.servers)
-    ]
-    say(f"== {kind}: {len(servers)} server process(es) on {', '.join(s.base for s in servers)}")
+    servers = [Server(env, data_dir, args.port or free_port(), processes=args.servers)]
+    say(f"== {kind}: `amends serve --processes {args.servers}` on {servers[0].base}")
     try:
         for server in servers:
             server.wait_ready()
@@ -414,7 +422,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data-dir", default="var/bench", help="one folder per database here")
     parser.add_argument("--port", type=int, default=0, help="first port (default: free ports)")
     parser.add_argument(
-        "--servers", type=int, default=1, help="server processes; clients spread over them"
+        "--servers", type=int, default=2, help="amends serve --processes N (default 2)"
     )
     parser.add_argument("--warmup", type=int, default=100, help="unmeasured requests first")
     parser.add_argument("--max-seconds", type=float, default=120, help="per measurement")

@@ -205,11 +205,11 @@ def reference_data(*, customers: int, rng: random.Random, batch: int) -> Pools:
     now = timezone.now()
     people, identities = Bulk(Customer, now=now), Bulk(CustomerIdentity, now=now)
     for n in range(have, customers):
-        brand = pools.brands[n % len(pools.brands)]
-        lang = rng.choice(pools.languages[brand])
+        brand_id = pools.brands[n % len(pools.brands)]
+        lang = rng.choice(pools.languages[brand_id])
         first, last, _ = rng.choice(catalogue.NAMES[lang])
         pk = people.add(
-            brand_id=brand, name=f"{first} {last}", language=lang, external_id=f"bench:{n}"
+            brand_id=brand_id, name=f"{first} {last}", language=lang, external_id=f"bench:{n}"
         )
         identities.add(customer_id=pk, kind="email", value=f"bench-{n}@bench.example")
         if len(people.rows) >= batch * 4 or n == customers - 1:
@@ -219,9 +219,9 @@ def reference_data(*, customers: int, rng: random.Random, batch: int) -> Pools:
     with connection.cursor() as cursor:
         people.reset_sequence(cursor)
         identities.reset_sequence(cursor)
-    for brand in pools.brands:
-        ids = Customer.objects.filter(brand_id=brand, external_id__startswith="bench:")
-        pools.customers[brand] = array("q", ids.values_list("pk", flat=True).iterator())
+    for brand_id in pools.brands:
+        ids = Customer.objects.filter(brand_id=brand_id, external_id__startswith="bench:")
+        pools.customers[brand_id] = array("q", ids.values_list("pk", flat=True).iterator())
     return pools
 
 
@@ -249,7 +249,7 @@ def seed_cases(*, count: int, pools: Pools, rng: random.Random, batch: int) -> d
             brand = rng.choice(pools.brands)
             team = rng.choice(pools.teams[brand])
             status = weighted(rng, STATUSES)
-            members = pools.members.get(team) or [None]
+            members: list[int | None] = [*pools.members.get(team, [])] or [None]
             assignee = None if status == "new" or rng.random() < 0.3 else rng.choice(members)
             lang = rng.choice(pools.languages[brand])
             subject, message, reply = rng.choice(pools.texts[lang])

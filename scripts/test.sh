@@ -110,8 +110,8 @@ if [ $lint -eq 1 ]; then
     header "ruff check ${lint_paths[*]}"
     timed "ruff" "$VENV/bin/ruff" check --no-cache "${lint_paths[@]}"
 
-    header "mypy src tests"
-    timed "mypy" "$VENV/bin/mypy" src tests
+    header "mypy src tests bench"
+    timed "mypy" "$VENV/bin/mypy" src tests bench
 fi
 
 # --- tests ------------------------------------------------------------------------------------
