@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "amends.api",
     "amends.web",
     "amends.console",
+    "amends.portal",
     "amends.demo",
 ]
 
@@ -187,7 +188,7 @@ AMENDS_TASK_LEASE_SECONDS = int(os.environ.get("AMENDS_TASK_LEASE_SECONDS", "120
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "/accounts/login/"
-LOGIN_REDIRECT_URL = "/console/"
+LOGIN_REDIRECT_URL = "/my/"
 LOGOUT_REDIRECT_URL = "/"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

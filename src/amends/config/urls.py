@@ -12,5 +12,6 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("console/", include("amends.console.urls")),
+    path("my/", include("amends.portal.urls")),
     path("api/v1/", api.urls),
 ]
