@@ -69,8 +69,30 @@ PUBLIC_EVENTS: dict[str, tuple[str, ...]] = {
 }
 
 
+LIST_FIELDS = (
+    "id",
+    "subject",
+    "status",
+    "priority",
+    "bounces",
+    "created_at",
+    "updated_at",
+    "brand__code",
+    "team__name",
+    "assignee__first_name",
+    "assignee__last_name",
+    "assignee__email",
+    "customer__name",
+)
+
+
 def _filtered(user: User, filters: CaseFilters) -> QuerySet[Case]:
-    qs = cases_visible_to(user).select_related("brand", "team", "assignee", "customer")
+    qs = (
+        cases_visible_to(user)
+        .select_related("brand", "team", "assignee", "customer")
+        # Only what a list item shows: the brand's hours and the like stay in the database.
+        .only(*LIST_FIELDS)
+    )
     if filters.status:
         qs = qs.filter(status__in=filters.status)
     if filters.team_id is not None:
@@ -315,4 +337,3 @@ def case_events(request: HttpRequest, case_id: int) -> list[EventOut]:
     if not staff:
         events = events.filter(kind__in=list(PUBLIC_EVENTS))
     return [_event_out(e, viewer=user, staff=staff) for e in events]
-

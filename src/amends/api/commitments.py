@@ -130,9 +130,7 @@ def commitment_keep_route(
     return commitment_out(commitment, viewer=user)
 
 
-@router.post(
-    "/commitments/{commitment_id}/waive", response={200: CommitmentOut, **ERRORS_WRITE}
-)
+@router.post("/commitments/{commitment_id}/waive", response={200: CommitmentOut, **ERRORS_WRITE})
 def commitment_waive_route(
     request: HttpRequest, commitment_id: int, body: CommitmentWaiveIn
 ) -> CommitmentOut:

@@ -95,9 +95,7 @@ def install(api: NinjaAPI) -> None:
             if isinstance(exc, NotAuthenticated)
             else "sign in, or send an API token as 'Authorization: Bearer <token>'"
         )
-        response = api.create_response(
-            request, error_body("not_authenticated", detail), status=401
-        )
+        response = api.create_response(request, error_body("not_authenticated", detail), status=401)
         response["WWW-Authenticate"] = 'Bearer realm="amends"'
         return response
 

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from ninja import Field, Schema
 
 from amends.api.schemas.commitments import CommitmentOut
-from amends.api.schemas.common import ObjectId, Ref
+from amends.api.schemas.common import ObjectId, Out, Ref
 
 CaseStatusName = Literal[
     "new", "open", "waiting_on_customer", "waiting_on_third_party", "solved", "closed"
@@ -16,8 +16,7 @@ CaseStatusName = Literal[
 PriorityValue = Annotated[int, Field(ge=1, le=4, description="1 low … 4 urgent")]
 
 
-
-class CaseListItem(Schema):
+class CaseListItem(Out):
     id: int
     reference: str = Field(examples=["AM-000123"])
     subject: str
@@ -32,20 +31,20 @@ class CaseListItem(Schema):
     updated_at: dt.datetime
 
 
-class CasePage(Schema):
+class CasePage(Out):
     items: list[CaseListItem]
     next_cursor: str | None = Field(
         description="Pass as ?cursor= for the next page; null at the end"
     )
 
 
-class OwnerOut(Schema):
+class OwnerOut(Out):
     kind: Literal["agent", "team"]
     id: int
     name: str
 
 
-class OrderSummary(Schema):
+class OrderSummary(Out):
     id: int
     number: str
     status: str
@@ -54,7 +53,7 @@ class OrderSummary(Schema):
     currency: str
 
 
-class TriageOut(Schema):
+class TriageOut(Out):
     intents: list[Any]
     sentiment: float | None
     churn_risk: float | None
@@ -120,7 +119,7 @@ class CaseFilters(Schema):
     limit: int = Field(50, ge=1, le=200)
 
 
-class EventOut(Schema):
+class EventOut(Out):
     id: int
     kind: str
     created_at: dt.datetime

@@ -7,7 +7,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from amends.api.schemas.common import ObjectId, Ref
+from amends.api.schemas.common import ObjectId, Out, Ref
 
 CommitmentKindName = Literal[
     "callback", "reply", "refund", "replacement", "delivery_estimate", "investigation", "other"
@@ -15,7 +15,7 @@ CommitmentKindName = Literal[
 CommitmentStateName = Literal["open", "kept", "broken", "waived"]
 
 
-class CommitmentOut(Schema):
+class CommitmentOut(Out):
     id: int
     case_id: int
     case_reference: str
@@ -30,7 +30,7 @@ class CommitmentOut(Schema):
     waive_reason: str = Field("", description="Shown to staff only")
 
 
-class CommitmentPage(Schema):
+class CommitmentPage(Out):
     items: list[CommitmentOut]
     next_cursor: str | None
 

@@ -4,13 +4,24 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from ninja import Field, Schema
+from ninja import Field
+from pydantic import BaseModel, ConfigDict
 
 MAX_ID = 2**63 - 1
 ObjectId = Annotated[int, Field(ge=1, le=MAX_ID, description="A positive integer id")]
 
 
-class ErrorOut(Schema):
+class Out(BaseModel):
+    """Base of every response shape: plain pydantic, built from dicts or attributes.
+
+    Faster than ninja's ``Schema``, whose per-field resolver wrapper costs a third of a list
+    response's time; responses here are built explicitly, so no resolvers are needed.
+    """
+
+    model_config = ConfigDict(from_attributes=True)
+
+
+class ErrorOut(Out):
     """Every error the API returns: a stable code, a sentence for people, field → message."""
 
     code: str
@@ -18,7 +29,7 @@ class ErrorOut(Schema):
     errors: dict[str, str] = {}
 
 
-class Ref(Schema):
+class Ref(Out):
     """A related object by id, with the name a person would recognise."""
 
     id: int

@@ -6,8 +6,10 @@ import datetime as dt
 
 from ninja import Field, Schema
 
+from amends.api.schemas.common import Out
 
-class CustomerListItem(Schema):
+
+class CustomerListItem(Out):
     id: int
     name: str
     brand: str
@@ -17,7 +19,7 @@ class CustomerListItem(Schema):
     created_at: dt.datetime
 
 
-class CustomerPage(Schema):
+class CustomerPage(Out):
     items: list[CustomerListItem]
     next_cursor: str | None
 
@@ -30,7 +32,7 @@ class CustomerFilters(Schema):
     limit: int = Field(50, ge=1, le=200)
 
 
-class IdentityOut(Schema):
+class IdentityOut(Out):
     kind: str
     value: str
     verified: bool

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from ninja import Schema
+from amends.api.schemas.common import Out
 
 
-class InboundOut(Schema):
+class InboundOut(Out):
     inbound_id: int
     status: Literal["processed", "quarantined", "received", "duplicate"]
     duplicate: bool

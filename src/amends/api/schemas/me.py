@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ninja import Schema
+from amends.api.schemas.common import Out
 
 
-class MeOut(Schema):
+class MeOut(Out):
     id: int
     email: str
     name: str

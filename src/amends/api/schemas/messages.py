@@ -8,22 +8,23 @@ from typing import Literal
 from ninja import Field, Schema
 
 from amends.api.schemas.cases import CaseStatusName
+from amends.api.schemas.common import Out
 
 
-class AuthorOut(Schema):
+class AuthorOut(Out):
     kind: Literal["customer", "staff", "system"]
     id: int | None
     name: str
 
 
-class AttachmentOut(Schema):
+class AttachmentOut(Out):
     id: int
     filename: str
     content_type: str
     size: int
 
 
-class MessageOut(Schema):
+class MessageOut(Out):
     id: int
     case_id: int
     direction: str = Field(description="in, out, note (staff only) or system (staff only)")

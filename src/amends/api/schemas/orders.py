@@ -6,10 +6,10 @@ import datetime as dt
 
 from ninja import Field, Schema
 
-from amends.api.schemas.common import ObjectId, Ref
+from amends.api.schemas.common import ObjectId, Out, Ref
 
 
-class OrderListItem(Schema):
+class OrderListItem(Out):
     id: int
     number: str
     brand: str
@@ -22,7 +22,7 @@ class OrderListItem(Schema):
     seller: Ref | None
 
 
-class OrderPage(Schema):
+class OrderPage(Out):
     items: list[OrderListItem]
     next_cursor: str | None
 
@@ -36,7 +36,7 @@ class OrderFilters(Schema):
     limit: int = Field(50, ge=1, le=200)
 
 
-class OrderLineOut(Schema):
+class OrderLineOut(Out):
     id: int
     sku: str
     title: str
@@ -46,19 +46,19 @@ class OrderLineOut(Schema):
     seller: Ref | None
 
 
-class CarrierOut(Schema):
+class CarrierOut(Out):
     code: str
     name: str
 
 
-class TrackingEventOut(Schema):
+class TrackingEventOut(Out):
     status: str
     description: str
     location: str
     occurred_at: dt.datetime
 
 
-class ShipmentOut(Schema):
+class ShipmentOut(Out):
     id: int
     order_id: int
     order_number: str
@@ -71,7 +71,7 @@ class ShipmentOut(Schema):
     events: list[TrackingEventOut]
 
 
-class CaseRef(Schema):
+class CaseRef(Out):
     id: int
     reference: str
     status: str
