@@ -1,5 +1,9 @@
-from django.contrib import admin
+from typing import Any
+
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import transaction
+from django.http import HttpRequest
 
 from amends.accounts.models import AgentProfile, ApiToken, Team, User
 
@@ -22,6 +26,19 @@ class UserAdmin(BaseUserAdmin[User]):
         (None, {"classes": ("wide",), "fields": ("email", "role", "password1", "password2")}),
     )
     filter_horizontal = ("brands",)
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        """Switching an agent off hands their open cases back to their teams' queues."""
+        was_active = change and User.objects.filter(pk=obj.pk, is_active=True).exists()
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            if was_active and not obj.is_active:
+                from amends.cases.services import agent_leave
+
+                actor = request.user if isinstance(request.user, User) else None
+                moved = agent_leave(agent=obj, actor=actor, reason="account deactivated")
+                if moved:
+                    messages.info(request, f"{moved} open case(s) went back to their team queues.")
 
 
 @admin.register(Team)
