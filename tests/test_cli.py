@@ -104,6 +104,11 @@ def test_inbound_replay_reports_what_is_still_quarantined(data_dir: Path) -> Non
     assert summary["processed"] == []
 
 
+def test_search_rebuild_reports_what_it_indexed(data_dir: Path) -> None:
+    summary = last_json(amends(data_dir, "search", "rebuild"))
+    assert isinstance(summary["indexed"], int)
+
+
 def test_worker_batch_runs_ready_tasks_and_exits(data_dir: Path) -> None:
     summary = last_json(amends(data_dir, "worker", "--batch", "--interval", "0"))
     assert "tasks_run" in summary

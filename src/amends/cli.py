@@ -311,6 +311,18 @@ def cmd_inbound_replay(args: argparse.Namespace) -> int:
     return 0 if not still else 3
 
 
+def cmd_search_rebuild(args: argparse.Namespace) -> int:
+    _setup(args.data_dir)
+    from amends.search.indexing import rebuild
+
+    started = time.monotonic()
+    count = rebuild(progress=lambda done, total: _progress("indexed", done, total))
+    seconds = round(time.monotonic() - started, 2)
+    _say(f"indexed {count} objects in {seconds} s")
+    _summary({"indexed": count, "seconds": seconds})
+    return 0
+
+
 # --- parser -----------------------------------------------------------------------------------
 
 
@@ -377,6 +389,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--status", choices=["received", "processed", "quarantined", "duplicate"])
     p.add_argument("--limit", type=int, default=50)
     p.set_defaults(func=cmd_inbound_list)
+    search = sub.add_parser("search", help="the search index").add_subparsers(
+        dest="search_cmd", required=True
+    )
+    p = search.add_parser("rebuild", parents=[common], help="index every case, customer, order")
+    p.set_defaults(func=cmd_search_rebuild)
     p = inbound.add_parser("replay", parents=[common], help="process quarantined payloads again")
     p.add_argument("--id", type=int, action="append", help="only this id (repeatable)")
     p.set_defaults(func=cmd_inbound_replay)

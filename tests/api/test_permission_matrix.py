@@ -89,6 +89,7 @@ def _messages(data: Any, side: Side) -> None:
 
 ROUTES: dict[tuple[str, str], Route] = {
     ("GET", "/me"): Route("me"),
+    ("GET", "/search"): Route("search"),
     ("GET", "/cases"): Route("list", lists="case"),
     ("POST", "/cases"): Route(
         "create",
@@ -281,6 +282,18 @@ def test_matrix(key: tuple[str, str], role: str, world: World, client_for: Clien
         assert user is not None
         assert response.json()["id"] == user.pk
         assert response.json()["role"] == user.role
+        return
+
+    if route.kind == "search":
+        # Both sides' cases are about a lamp; each role finds exactly the ones it may see.
+        from amends.search.indexing import rebuild
+
+        rebuild()  # the index follows commits, and this test's transaction never commits
+        response = call(client, method, template + "?q=lamp&kind=case&kind=order")
+        assert response.status_code == 200, response.content
+        found = {(row["kind"], row["id"]) for row in response.json()["items"]}
+        visible_cases = {("case", world.side(s).case.pk) for s in ("a", "b") if sees(role, s)}
+        assert {hit for hit in found if hit[0] == "case"} == visible_cases
         return
 
     if route.kind == "list":

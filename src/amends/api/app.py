@@ -7,7 +7,17 @@ at ``/api/v1/openapi.json`` and the interactive docs at ``/api/v1/docs``.
 
 from ninja import NinjaAPI
 
-from amends.api import cases, commitments, customers, errors, inbound, me, messages, orders
+from amends.api import (
+    cases,
+    commitments,
+    customers,
+    errors,
+    inbound,
+    me,
+    messages,
+    orders,
+    search,
+)
 from amends.api.auth import AUTH
 
 api = NinjaAPI(
@@ -19,5 +29,5 @@ api = NinjaAPI(
 )
 errors.install(api)
 
-for module in (me, cases, messages, commitments, customers, orders, inbound):
+for module in (me, cases, messages, commitments, customers, orders, inbound, search):
     api.add_router("", module.router)

@@ -70,6 +70,9 @@ INSTALLED_APPS = [
     "channels",
     "django_tasks",
     "django_tasks_db",
+    # Listed so /api/v1/docs renders Swagger UI from ninja's static files (no CDN, no inline
+    # script) under the site-wide Content-Security-Policy.
+    "ninja",
     "amends.core",
     "amends.accounts",
     "amends.brands",
@@ -85,6 +88,7 @@ INSTALLED_APPS = [
     "amends.web",
     "amends.console",
     "amends.portal",
+    "amends.search",
     "amends.demo",
 ]
 
@@ -97,6 +101,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "amends.web.security.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "amends.config.urls"
@@ -152,6 +157,12 @@ else:
         "TEST": {"NAME": str(DATA_DIR / "test-amends.sqlite3")},
     }
 DATABASES = {"default": _db}
+AMENDS_SEARCH_BACKEND = os.environ.get(
+    "AMENDS_SEARCH_BACKEND",
+    "amends.search.backends.Fts5Backend"
+    if _db["ENGINE"] == "django.db.backends.sqlite3"
+    else "amends.search.backends.PostgresBackend",
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- cache, channel layer, task queue ---------------------------------------------------------
