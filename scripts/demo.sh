@@ -5,11 +5,13 @@
 # usage: bash scripts/demo.sh [--port 8000] [--data-dir ./var] [--host 127.0.0.1] [--cases 300]
 #
 # Arguments go to `amends demo`. Run it again at any time: it reopens the same database and
-# loads the demo data only once. Needs Python 3.11 or newer; nothing else.
+# loads the demo data only once. Needs Python 3.11 or newer and npm (the front-end libraries
+# come from the npm registry, locked by package-lock.json).
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 ensure_venv
 pip_install ""
+vendor_install
 exec "$VENV/bin/amends" demo "$@"

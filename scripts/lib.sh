@@ -134,3 +134,57 @@ sys.exit(0 if (amends.__file__ or "").startswith(sys.argv[1]) else 1)
 PY
     ) >/dev/null 2>&1
 }
+
+# --- front-end libraries (npm) ----------------------------------------------------------------
+# package.json + package-lock.json name them; `npm ci` fetches exactly the locked versions into
+# node_modules/ and vendor_copy puts the files the pages load into src/amends/web/static/vendor/
+# (gitignored; packed into a wheel by pyproject's package-data). Nothing is fetched from a CDN.
+
+VENDOR_DIR="$AMENDS_ROOT/src/amends/web/static/vendor"
+# node_modules/<source> → static/vendor/<target>; the LICENSE beside each package goes along.
+VENDOR_FILES=(
+    "htmx.org/dist/htmx.min.js:htmx/htmx.min.js"
+    "@alpinejs/csp/dist/cdn.min.js:alpine/alpine-csp.min.js"
+    "chart.js/dist/chart.umd.min.js:chartjs/chart.umd.min.js"
+)
+
+# npm_ci: `npm ci` unless node_modules already holds what package-lock.json locks
+# (set AMENDS_REINSTALL=1 to force it).
+npm_ci() {
+    local want stamp="$AMENDS_ROOT/node_modules/.amends-npm-ci"
+    want=$(cat "$AMENDS_ROOT/package.json" "$AMENDS_ROOT/package-lock.json" | cksum)
+    if [ -z "${AMENDS_REINSTALL:-}" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+        return 0
+    fi
+    command -v npm >/dev/null 2>&1 ||
+        die "npm is needed for the front-end libraries (Debian: apt-get install nodejs npm;
+  scripts/system-deps.sh does it)"
+    say "installing the front-end libraries from package-lock.json (npm ci)…"
+    (cd "$AMENDS_ROOT" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >&2) ||
+        die "npm ci failed"
+    printf '%s\n' "$want" >"$stamp"
+}
+
+# vendor_copy: copy the built files the pages need out of node_modules (only those that changed).
+vendor_copy() {
+    local entry src dst pkg license
+    for entry in "${VENDOR_FILES[@]}"; do
+        src="$AMENDS_ROOT/node_modules/${entry%%:*}"
+        dst="$VENDOR_DIR/${entry#*:}"
+        [ -f "$src" ] || die "$src is missing after npm ci"
+        mkdir -p "$(dirname "$dst")"
+        cmp -s "$src" "$dst" || cp "$src" "$dst"
+        pkg=${entry%%/dist/*}
+        for license in "$AMENDS_ROOT/node_modules/$pkg"/LICENSE*; do
+            [ -f "$license" ] || continue
+            cmp -s "$license" "$(dirname "$dst")/$(basename "$license")" ||
+                cp "$license" "$(dirname "$dst")/"
+        done
+    done
+}
+
+# vendor_install: npm ci (when needed) and copy the files into the static folder.
+vendor_install() {
+    npm_ci
+    vendor_copy
+}

@@ -12,6 +12,11 @@ set -euo pipefail
 PACKAGES=(
     chromium # browser tests drive Debian's Chromium through Playwright
 )
+# The front-end libraries come from the npm registry (scripts/vendor.sh runs `npm ci`). Any npm
+# will do — a NodeSource or nvm install counts — so Debian's is added only when none is on PATH.
+if ! command -v npm >/dev/null 2>&1; then
+    PACKAGES+=(nodejs npm)
+fi
 
 if [ ${#PACKAGES[@]} -gt 0 ]; then
     apt_install "${PACKAGES[@]}"

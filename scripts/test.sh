@@ -13,7 +13,8 @@
 #   AMENDS_TEST_DATABASE_URL  a PostgreSQL to test against instead of scripts/postgres.sh's
 #   AMENDS_TEST_REDIS_URL     a Redis to test against instead of scripts/redis.sh's
 #
-# It creates .venv if missing and installs the project with its dev extras. Each test run gets
+# It creates .venv if missing and installs the project with its dev extras, and the front-end
+# libraries from package-lock.json (npm ci, copied into src/amends/web/static/vendor/). Each test run gets
 # a fresh data folder and its own test database names, so two runs do not trip over each other.
 # Exits non-zero if any step fails, including a pytest run that collected no tests.
 set -uo pipefail
@@ -92,11 +93,12 @@ trap 'exit 143' TERM
 
 # --- install ----------------------------------------------------------------------------------
 
-header "install: system packages, .venv, pip install -e '.[dev]'"
+header "install: system packages, .venv, pip install -e '.[dev]', npm ci"
 start=$SECONDS
 bash "$AMENDS_ROOT/scripts/system-deps.sh" || exit 1
 ensure_venv
 pip_install dev
+vendor_install
 record "install" ok $((SECONDS - start))
 "$VENV/bin/python" --version
 
