@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 
@@ -11,6 +13,7 @@ from amends.conversations.models import Direction
 from tests.factories import (
     CaseFactory,
     CustomerFactory,
+    OrderFactory,
     TeamFactory,
     make_agent,
     make_customer_user,
@@ -127,3 +130,22 @@ def test_bad_promise_shows_a_reason(team: Team, agent: User) -> None:
     )
     assert b"Give either a number of business days or a time of day" in page.content
     assert not Commitment.objects.exists()
+
+
+def test_search_page_finds_visible_cases_and_their_orders(
+    team: Team, agent: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        customer = CustomerFactory(brand=team.brand, name="Niels van Dijk")
+        order = OrderFactory(customer=customer, number="NL4455667")
+        case = CaseFactory(team=team, brand=team.brand, customer=customer, subject="Pakket retour")
+        case.orders.add(order)
+        hidden = CaseFactory(subject="Pakket elders")  # another team's
+    client = signed_in(agent)
+    page = client.get("/console/search/?q=pakket")
+    assert case.reference.encode() in page.content
+    assert hidden.reference.encode() not in page.content
+    by_order = client.get("/console/search/?q=NL4455")
+    assert b"NL4455667" in by_order.content
+    assert case.reference.encode() in by_order.content  # the order's case, listed under it
+    assert client.get("/console/search/?q=").status_code == 200

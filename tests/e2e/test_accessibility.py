@@ -90,6 +90,8 @@ def test_every_page_has_no_serious_or_critical_violations(
         check(page, f"console queue {queue!r}", problems)
     page.goto(f"{base}/console/cases/{world.case.pk}/")
     check(page, "console case page", problems)
+    page.goto(f"{base}/console/search/?q={world.case.reference}")
+    check(page, "console search results", problems)
     sign_out(page)
 
     sign_in(page, base, world.customer)

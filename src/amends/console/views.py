@@ -64,6 +64,32 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
 
 
+@login_required
+def search_page(request: HttpRequest) -> HttpResponse:
+    """Cases, customers, orders and tracking numbers; related cases shown under each hit."""
+    from amends.search.selectors import search
+
+    user = _staff(request)
+    query = request.GET.get("q", "")[:200]
+    hits = search(user=user, query=query, limit=20) if query.strip() else []
+    visible = cases_visible_to(user).select_related("brand", "customer")
+    groups: dict[str, list[dict[str, object]]] = {}
+    for hit in hits:
+        related: QuerySet[Case] = visible.none()
+        if hit.kind == "customer":
+            related = visible.filter(customer_id=hit.id)
+        elif hit.kind == "order":
+            related = visible.filter(orders=hit.id)
+        elif hit.kind == "shipment":
+            related = visible.filter(orders__shipments=hit.id)
+        groups.setdefault(hit.kind, []).append(
+            {"hit": hit, "cases": list(related.order_by("-id")[:5])}
+        )
+    return render(
+        request, "console/search.html", {"query": query, "groups": groups, "count": len(hits)}
+    )
+
+
 def _case_or_404(user: User, case_id: int) -> Case:
     try:
         return case_get(user=user, case_id=case_id)
