@@ -98,3 +98,34 @@ def test_database_optimize_gathers_planner_statistics() -> None:
         with connection.cursor() as cursor:
             cursor.execute("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")
             assert cursor.fetchone()[0] == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_idle_worker_keeps_sending_heartbeats_and_sweeping() -> None:
+    import threading
+    import time
+
+    from amends.commitments.models import CommitmentState
+    from amends.core.worker import AmendsWorker
+
+    commitment = _due_reminder()
+    DBTaskResult.objects.all().delete()  # the timers are lost; only the sweep can notice
+    Commitment.objects.filter(pk=commitment.pk).update(
+        due_at=timezone.now() - dt.timedelta(seconds=1)
+    )
+    worker = AmendsWorker(worker_id="idle-worker", interval=0.1, sweep_seconds=0.2)
+    thread = threading.Thread(target=worker.run, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if Commitment.objects.get(pk=commitment.pk).state == CommitmentState.BROKEN:
+                break
+            time.sleep(0.1)
+        assert Commitment.objects.get(pk=commitment.pk).state == CommitmentState.BROKEN
+        assert WorkerHeartbeat.objects.filter(worker_id="idle-worker").exists()
+    finally:
+        worker.stop()
+        thread.join(timeout=15)
+        connection.close()
+    assert not thread.is_alive()

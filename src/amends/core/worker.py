@@ -76,20 +76,16 @@ def recover_abandoned_tasks(*, now: dt.datetime | None = None) -> int:
     return recovered
 
 
-def run_periodic(worker_id: str) -> dict[str, Any]:
-    from amends.commitments.services import commitments_sweep
-
-    heartbeat(worker_id)
-    recovered = recover_abandoned_tasks()
-    swept = commitments_sweep()
-    return {"recovered": recovered, **swept}
-
-
 class AmendsWorker(Worker):
-    """django-tasks-db's worker loop with heartbeats, recovery and sweeps in between tasks."""
+    """django-tasks-db's worker loop, with heartbeats, recovery and sweeps on a side thread."""
 
     def __init__(
-        self, *, worker_id: str | None = None, interval: float = 1.0, **kwargs: Any
+        self,
+        *,
+        worker_id: str | None = None,
+        interval: float = 1.0,
+        sweep_seconds: float = SWEEP_SECONDS,
+        **kwargs: Any,
     ) -> None:
         kwargs.setdefault("queue_names", ["*"])
         kwargs.setdefault("batch", False)
@@ -98,6 +94,7 @@ class AmendsWorker(Worker):
         kwargs.setdefault("max_tasks", None)
         kwargs.setdefault("excluded_queue_names", [])
         super().__init__(worker_id=worker_id or get_random_string(32), interval=interval, **kwargs)
+        self.sweep_seconds = sweep_seconds
         self._last_beat = 0.0
         self._last_sweep = 0.0
         self._last_optimize = time.monotonic()
@@ -109,7 +106,7 @@ class AmendsWorker(Worker):
             if now - self._last_beat >= HEARTBEAT_SECONDS:
                 heartbeat(self.worker_id)
                 self._last_beat = now
-            if now - self._last_sweep >= SWEEP_SECONDS:
+            if now - self._last_sweep >= self.sweep_seconds:
                 recover_abandoned_tasks()
                 from amends.commitments.services import commitments_sweep
 
@@ -124,18 +121,36 @@ class AmendsWorker(Worker):
             logger.exception("worker maintenance failed")
             close_old_connections()
 
-    def run_task(self, db_task_result: DBTaskResult[..., object]) -> None:
-        super().run_task(db_task_result)
-        self._maintain()
+    def _maintenance_loop(self) -> None:
+        """Heartbeats and sweeps on their own thread, so they go on while a long task runs and
+        while the worker is idle."""
+        from django.db import connection
+
+        try:
+            while not self._stop.is_set():
+                self._maintain()
+                self._stop.wait(min(1.0, self.sweep_seconds))
+        finally:
+            connection.close()
 
     def run(self) -> None:
         heartbeat(self.worker_id)
         self._last_beat = time.monotonic()
-        self._maintain()
-        super().run()
+        maintenance = threading.Thread(
+            target=self._maintenance_loop,
+            name=f"amends-maintenance-{self.worker_id[:8]}",
+            daemon=True,
+        )
+        maintenance.start()
+        try:
+            super().run()
+        finally:
+            self._stop.set()
+            maintenance.join(timeout=10)
 
     def stop(self) -> None:
         self.running = False
+        self._stop.set()
 
 
 def run_pending(*, max_tasks: int = 1000, worker_id: str = "inline") -> int:
