@@ -14,4 +14,5 @@ set -euo pipefail
 ensure_venv
 pip_install ""
 vendor_install
+messages_compile
 exec "$VENV/bin/amends" demo "$@"

@@ -188,3 +188,33 @@ vendor_install() {
     npm_ci
     vendor_copy
 }
+
+# --- translations -------------------------------------------------------------------------------
+# The .po catalogues in src/amends/locale/ are the source; the .mo files Django reads are built
+# from them here (gitignored, never committed; packed into a wheel by pyproject's package-data).
+# Needs GNU gettext's msgfmt (scripts/system-deps.sh installs Debian's gettext).
+
+LOCALE_DIR="$AMENDS_ROOT/src/amends/locale"
+
+# messages_compile: `compilemessages` unless every .po has its .mo and none changed since the last
+# run (set AMENDS_REINSTALL=1 to force it).
+messages_compile() {
+    local want stamp="$LOCALE_DIR/.amends-compiled" po
+    [ -d "$LOCALE_DIR" ] || return 0
+    want=$(cd "$LOCALE_DIR" && find . -name '*.po' | LC_ALL=C sort | xargs cat | cksum)
+    if [ -z "${AMENDS_REINSTALL:-}" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+        local all=1
+        for po in "$LOCALE_DIR"/*/LC_MESSAGES/*.po; do
+            [ -f "${po%.po}.mo" ] || all=0
+        done
+        [ $all -eq 1 ] && return 0
+    fi
+    command -v msgfmt >/dev/null 2>&1 ||
+        die "msgfmt is needed to compile the translations (Debian: apt-get install gettext;
+  scripts/system-deps.sh does it)"
+    say "compiling the translations (compilemessages)…"
+    (cd "$AMENDS_ROOT/src/amends" && env -u DJANGO_SETTINGS_MODULE \
+        "$VENV/bin/django-admin" compilemessages --verbosity 0 >&2) ||
+        die "compilemessages failed"
+    printf '%s\n' "$want" >"$stamp"
+}

@@ -11,6 +11,7 @@ set -euo pipefail
 
 PACKAGES=(
     chromium # browser tests drive Debian's Chromium through Playwright
+    gettext  # msgfmt: compilemessages builds the .mo translation catalogues at install
 )
 # The front-end libraries come from the npm registry (scripts/vendor.sh runs `npm ci`). Any npm
 # will do — a NodeSource or nvm install counts — so Debian's is added only when none is on PATH.

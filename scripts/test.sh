@@ -93,12 +93,13 @@ trap 'exit 143' TERM
 
 # --- install ----------------------------------------------------------------------------------
 
-header "install: system packages, .venv, pip install -e '.[dev]', npm ci"
+header "install: system packages, .venv, pip install -e '.[dev]', npm ci, compilemessages"
 start=$SECONDS
 bash "$AMENDS_ROOT/scripts/system-deps.sh" || exit 1
 ensure_venv
 pip_install dev
 vendor_install
+messages_compile
 record "install" ok $((SECONDS - start))
 "$VENV/bin/python" --version
 

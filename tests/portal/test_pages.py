@@ -83,5 +83,8 @@ def test_signing_in_lands_each_role_in_its_place(story: tuple[Case, Case, User, 
     _, _, customer, agent = story
     assert signed_in(customer).get("/my/")["Location"] == "/my/cases/"
     assert signed_in(agent).get("/my/")["Location"] == "/console/"
-    other = make_customer_user(CustomerFactory())
+    other = make_customer_user(CustomerFactory(language="en"))
     assert b"No cases yet" in signed_in(other).get("/my/cases/").content
+    # A customer's pages come in their own language.
+    french = make_customer_user(CustomerFactory(language="fr"))
+    assert b"Aucun dossier pour le moment" in signed_in(french).get("/my/cases/").content

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from amends.api.urls import api
+from amends.web import i18n as web_i18n
 from amends.web import views as web_views
 
 urlpatterns = [
@@ -9,6 +10,9 @@ urlpatterns = [
     path("healthz", web_views.healthz, name="healthz"),
     path("contact/", web_views.contact, name="contact"),
     path("contact/thanks/<str:reference>/", web_views.contact_thanks, name="contact-thanks"),
+    # Ours first: the same URL and name as Django's, and it also saves a signed-in person's choice.
+    path("i18n/setlang/", web_i18n.set_language, name="set_language"),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("console/", include("amends.console.urls")),

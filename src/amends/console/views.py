@@ -8,6 +8,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from amends.accounts.models import User
@@ -18,12 +20,13 @@ from amends.commitments.services import Due, commitment_make
 from amends.console.forms import CommitmentForm, ReplyForm, StatusForm, TransferForm
 from amends.conversations.services import case_add_note, case_reply
 from amends.core.errors import DomainError, NotFound
+from amends.web.errors import error_message
 
 QUEUES = {
-    "mine": "Mine",
-    "team": "My teams",
-    "unassigned": "Unassigned",
-    "all": "Everything I can see",
+    "mine": gettext_lazy("Mine"),
+    "team": gettext_lazy("My teams"),
+    "unassigned": gettext_lazy("Unassigned"),
+    "all": gettext_lazy("Everything I can see"),
 }
 
 
@@ -103,7 +106,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     case = _case_or_404(user, case_id)
     team_members = User.objects.filter(agent__teams__brand=case.brand, is_active=True).distinct()
     transfer = TransferForm()
-    transfer.fields["to_assignee"].choices = [("", "— the team queue —")] + [  # type: ignore[attr-defined]
+    transfer.fields["to_assignee"].choices = [("", _("— the team queue —"))] + [  # type: ignore[attr-defined]
         (str(u.pk), f"{u} ({', '.join(t.name for t in u.agent.teams.all())})") for u in team_members
     ]
     open_cases = (
@@ -139,7 +142,7 @@ def _act(request: HttpRequest, case_id: int) -> tuple[User, Case]:
 
 def _done(request: HttpRequest, case: Case, error: DomainError | None = None) -> HttpResponse:
     if error is not None:
-        messages.error(request, error.detail)
+        messages.error(request, error_message(error))
     return redirect("console-case", case_id=case.pk)
 
 
@@ -161,7 +164,7 @@ def case_handoff(request: HttpRequest, case_id: int) -> HttpResponse:
     form = TransferForm(request.POST)
     form.fields["to_assignee"].choices = [(request.POST.get("to_assignee", ""), "")]  # type: ignore[attr-defined]
     if not form.is_valid():
-        messages.error(request, "A transfer needs a hand-off note.")
+        messages.error(request, _("A transfer needs a hand-off note."))
         return _done(request, case)
     assignee = None
     if form.cleaned_data["to_assignee"]:
@@ -185,7 +188,7 @@ def case_write(request: HttpRequest, case_id: int) -> HttpResponse:
     user, case = _act(request, case_id)
     form = ReplyForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "The message is empty.")
+        messages.error(request, _("The message is empty."))
         return _done(request, case)
     try:
         if form.cleaned_data["internal"]:

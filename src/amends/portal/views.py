@@ -18,6 +18,7 @@ from amends.commerce.selectors import orders_of_case
 from amends.conversations.models import Direction
 from amends.conversations.services import message_receive
 from amends.core.errors import DomainError, NotFound
+from amends.web.errors import error_message
 
 
 class PortalReplyForm(forms.Form):
@@ -89,7 +90,7 @@ def case_reply(request: HttpRequest, case_id: int) -> HttpResponse:
         try:
             message_receive(case=case, text=form.cleaned_data["text"], channel="web")
         except DomainError as exc:
-            messages.error(request, exc.detail)
+            messages.error(request, error_message(exc))
     else:
         messages.error(request, _("Your message is empty."))
     return redirect("portal-case", case_id=case.pk)

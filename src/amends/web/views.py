@@ -4,6 +4,7 @@ import json
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -33,7 +34,10 @@ def contact(request: HttpRequest) -> HttpResponse:
             result = inbound_receive(channel="web", raw=raw, source="contact-form")
             case = result.inbound.case
             if case is None:
-                form.add_error(None, result.inbound.reason or "your message could not be filed")
+                # The reason stays with the quarantined message; it is for staff, not for the page.
+                form.add_error(
+                    None, _("Your message could not be filed. Please try again in a moment.")
+                )
             else:
                 return redirect("contact-thanks", reference=case.reference)
     else:
