@@ -88,3 +88,20 @@ def test_signing_in_lands_each_role_in_its_place(story: tuple[Case, Case, User, 
     # A customer's pages come in their own language.
     french = make_customer_user(CustomerFactory(language="fr"))
     assert b"Aucun dossier pour le moment" in signed_in(french).get("/my/cases/").content
+
+
+def test_promises_are_shown_in_the_storefronts_time_zone(
+    story: tuple[Case, Case, User, User],
+) -> None:
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from amends.commitments.services import Due, commitment_make
+
+    mine, _, customer, agent = story
+    due = dt.datetime(2031, 3, 4, 17, 0, tzinfo=ZoneInfo(mine.brand.time_zone))
+    commitment_make(
+        case=mine, actor=agent, kind="callback", description="Rappel", due=Due(at=due)
+    )
+    page = signed_in(customer).get(f"/my/cases/{mine.pk}/").content.decode()
+    assert "17:00" in page  # 17:00 in Paris, not 16:00 UTC
