@@ -14,18 +14,15 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.processes import child_env
+
 pytestmark = pytest.mark.slow
 
 
 def amends(
     data_dir: Path, *args: str, check: bool = True, timeout: float = 120
 ) -> subprocess.CompletedProcess[str]:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}
-    }
-    env["AMENDS_DATA_DIR"] = str(data_dir)
+    env = child_env(data_dir)
     result = subprocess.run(
         [sys.executable, "-m", "amends", *args],
         env=env,
@@ -51,8 +48,7 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _django_shell(data_dir: Path, code: str) -> None:
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
-    env.update(AMENDS_DATA_DIR=str(data_dir), DJANGO_SETTINGS_MODULE="amends.config.settings")
+    env = child_env(data_dir, DJANGO_SETTINGS_MODULE="amends.config.settings")
     subprocess.run(
         [sys.executable, "-c", "import django; django.setup()\n" + code],
         env=env,
@@ -123,12 +119,7 @@ def _free_port() -> int:
 @pytest.fixture
 def server(data_dir: Path) -> Iterator[str]:
     port = _free_port()
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}
-    }
-    env["AMENDS_DATA_DIR"] = str(data_dir)
+    env = child_env(data_dir)
     proc = subprocess.Popen(
         [sys.executable, "-m", "amends", "serve", "--port", str(port), "--with-worker"],
         env=env,
@@ -168,12 +159,7 @@ def test_serve_answers_health_static_files_and_the_openapi_schema(server: str) -
 
 def test_serve_with_several_processes_shares_one_port_and_stops_cleanly(data_dir: Path) -> None:
     port = _free_port()
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}
-    }
-    env["AMENDS_DATA_DIR"] = str(data_dir)
+    env = child_env(data_dir)
     proc = subprocess.Popen(
         [sys.executable, "-m", "amends", "serve", "--port", str(port), "--processes", "2"],
         env=env,

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.processes import child_env
+
 REDIS_URL = os.environ.get("AMENDS_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
@@ -35,10 +37,7 @@ def redis_url() -> str:
 
 @pytest.mark.slow
 def test_redis_url_switches_channel_layer_and_cache(redis_url: str, tmp_path: Path) -> None:
-    env = {
-        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
-    }
-    env.update(AMENDS_DATA_DIR=str(tmp_path), REDIS_URL=redis_url)
+    env = child_env(tmp_path, REDIS_URL=redis_url)
     subprocess.run(
         [sys.executable, "-m", "amends", "migrate"],
         env=env,
