@@ -13,6 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from pytest_django.fixtures import Settings
 
 from tests.processes import child_env
 
@@ -186,3 +187,12 @@ def test_serve_with_several_processes_shares_one_port_and_stops_cleanly(data_dir
             os.kill(pid, 0)
     with pytest.raises(httpx.TransportError):
         httpx.get(url, timeout=2)
+
+
+def test_forwarded_addresses_are_trusted_only_behind_a_proxy(settings: Settings) -> None:
+    from amends.cli import _daphne_argv
+
+    settings.AMENDS_TRUST_PROXY = False
+    assert "--proxy-headers" not in _daphne_argv(access_log=False, endpoint=["-p", "1"])
+    settings.AMENDS_TRUST_PROXY = True
+    assert "--proxy-headers" in _daphne_argv(access_log=False, endpoint=["-p", "1"])

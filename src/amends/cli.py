@@ -52,10 +52,13 @@ class Fail(Exception):
 def _migrate(verbose: bool = False) -> None:
     from django.core.management import call_command
 
-    call_command("migrate", interactive=False, verbosity=1 if verbose else 0)
-    from amends.core.maintenance import database_optimize
+    from amends.core.maintenance import database_optimize, migrate_changing_schema
 
-    database_optimize()
+    changed = migrate_changing_schema(verbosity=1 if verbose else 0)
+    # The database cache's table (the embedded profile's cache: sign-in throttle counters).
+    call_command("createcachetable", verbosity=0)
+    # New indexes have no statistics yet, and SQLite's planner then ignores them.
+    database_optimize(full=changed)
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
@@ -76,7 +79,11 @@ def _progress(stage: str, done: int, total: int) -> None:
 
 
 def _daphne_argv(*, access_log: bool, endpoint: list[str]) -> list[str]:
-    argv = [*endpoint, "--proxy-headers"]
+    from django.conf import settings
+
+    argv = list(endpoint)
+    if settings.AMENDS_TRUST_PROXY:  # behind a reverse proxy that sets X-Forwarded-For
+        argv.append("--proxy-headers")
     if access_log:
         argv += ["--access-log", "-"]
     return [*argv, "amends.config.asgi:application"]

@@ -149,3 +149,98 @@ def test_search_page_finds_visible_cases_and_their_orders(
     assert b"NL4455667" in by_order.content
     assert case.reference.encode() in by_order.content  # the order's case, listed under it
     assert client.get("/console/search/?q=").status_code == 200
+
+
+def test_the_case_page_tells_the_whole_story(team: Team, agent: User) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from amends.cases.services import case_transfer
+    from amends.commitments.models import CommitmentKind
+    from amends.commitments.services import Due, commitment_make
+    from amends.conversations.services import case_reply, message_receive
+
+    other_team = TeamFactory(name="Team NL", brand=team.brand)
+    customer = CustomerFactory(brand=team.brand, name="Niels van Dijk", language="nl")
+    customer.is_premium = True
+    customer.save()
+    case = CaseFactory(team=team, brand=team.brand, customer=customer, assignee=agent)
+    order = OrderFactory(customer=customer, number="NL-778899")
+    case.orders.add(order)
+    sibling = CaseFactory(team=team, brand=team.brand, customer=customer, subject="Factuur fout")
+    sibling_order = OrderFactory(customer=customer, number="NL-111222")
+    sibling.orders.add(sibling_order)
+    CaseFactory(brand=CustomerFactory().brand, subject="Not this customer")
+    message_receive(case=case, text="Waar blijft mijn pakket?", channel="email")
+    case_reply(case=case, actor=agent, text="We zoeken het uit.")
+    commitment_make(
+        case=case,
+        actor=agent,
+        kind=CommitmentKind.CALLBACK,
+        description="Terugbellen",
+        due=Due(at=timezone.now() + dt.timedelta(hours=3, minutes=20, seconds=30)),
+    )
+    case_transfer(case=case, actor=agent, to_team=other_team, note="PostNL claim")
+
+    boss = make_agent(team, other_team, first_name="Anne")
+    page = signed_in(boss).get(f"/console/cases/{case.pk}/?queue=all").content.decode()
+    assert "handed the case to Team NL" in page
+    assert "PostNL claim" in page
+    assert "Waar blijft mijn pakket?" in page
+    assert "case_transferred" not in page  # events in words, not raw kinds
+    assert page.index("Waar blijft mijn pakket?") < page.index("handed the case to Team NL")
+    assert "in 3 h 20 min" in page or "in 3 h 19 min" in page
+    assert "Dutch" in page
+    assert "premium" in page
+    assert "1 bounce" in page
+    assert "NL-778899" in page
+    assert "Factuur fout" in page
+    assert "NL-111222" in page  # the customer's other problem, with its order
+    assert "Not this customer" not in page
+
+
+def test_the_case_page_links_the_next_case_of_the_queue(team: Team, agent: User) -> None:
+    older = CaseFactory(team=team, brand=team.brand)
+    newer = CaseFactory(team=team, brand=team.brand)
+    client = signed_in(agent)
+    page = client.get(f"/console/cases/{newer.pk}/?queue=unassigned").content.decode()
+    assert f'data-next-url="/console/cases/{older.pk}/?queue=unassigned"' in page
+    last = client.get(f"/console/cases/{older.pk}/?queue=unassigned").content.decode()
+    assert "data-next-url" not in last
+    hostile = client.get(f"/console/cases/{older.pk}/", {"queue": '"><script>x</script>'})
+    assert hostile.status_code == 200
+    assert b"<script>x</script>" not in hostile.content
+
+
+def test_actions_return_to_the_queue_the_agent_came_from(team: Team, agent: User) -> None:
+    case = CaseFactory(team=team, brand=team.brand)
+    client = signed_in(agent)
+    response = client.post(f"/console/cases/{case.pk}/take", {"queue": "unassigned"})
+    assert response["Location"] == f"/console/cases/{case.pk}/?queue=unassigned"
+    odd = client.post(f"/console/cases/{case.pk}/write", {"text": "hi", "queue": "../../admin"})
+    assert odd["Location"] == f"/console/cases/{case.pk}/?queue=mine"
+    plain = client.post(f"/console/cases/{case.pk}/status", {"status": "open"})
+    assert plain["Location"] == f"/console/cases/{case.pk}/"
+
+
+def test_the_case_page_costs_the_same_however_long_the_story(team: Team, agent: User) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from amends.conversations.services import case_add_note, message_receive
+
+    case = CaseFactory(team=team, brand=team.brand, assignee=agent)
+    client = signed_in(agent)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(f"/console/cases/{case.pk}/").status_code == 200
+        return len(captured)
+
+    message_receive(case=case, text="one", channel="web")
+    few = queries()
+    for n in range(15):
+        message_receive(case=case, text=f"more {n}", channel="web")
+        case_add_note(case=case, actor=make_agent(team), text=f"note {n}")
+    assert queries() == few

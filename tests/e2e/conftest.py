@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import BrowserContext, Page
+
+from tests.e2e.axe import AXE
 
 CHROMIUM = os.environ.get("AMENDS_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -33,3 +37,13 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 def screenshot_dir() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+@pytest.fixture
+def axe_page(new_context: Callable[..., BrowserContext]) -> Iterator[Page]:
+    """A page whose context bypasses CSP, so axe can be injected (see tests/e2e/axe.py)."""
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing; scripts/vendor.sh runs npm ci")
+    context = new_context(bypass_csp=True)
+    yield context.new_page()
+    context.close()

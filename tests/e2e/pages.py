@@ -13,6 +13,7 @@ from amends.accounts.models import User
 from amends.cases.models import Case
 from amends.commitments.models import CommitmentKind
 from amends.commitments.services import Due, commitment_make
+from amends.console.queues import QUEUES
 from amends.conversations.services import case_add_note, case_reply, message_receive
 from tests.factories import (
     CaseFactory,
@@ -25,7 +26,7 @@ from tests.factories import (
 )
 
 PASSWORD = "correct horse battery"  # tests/factories.py gives every user this one
-CONSOLE_QUEUES = ("mine", "team", "unassigned", "all")
+CONSOLE_QUEUES = tuple(QUEUES)  # every queue the console has
 
 
 @dataclass(frozen=True)

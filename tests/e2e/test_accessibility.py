@@ -8,53 +8,13 @@ the point of the policy), so these pages are opened in a context created with
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Iterator
-from pathlib import Path
-from typing import Any
-
 import pytest
-from playwright.sync_api import BrowserContext, Page
+from playwright.sync_api import Page
 
+from tests.e2e.axe import assert_no_problems, check
 from tests.e2e.pages import CONSOLE_QUEUES, World, build_world, sign_in, sign_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-ROOT = Path(__file__).resolve().parents[2]
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-# AMENDS_AXE_IMPACTS=minor,moderate,serious,critical shows everything axe finds.
-BLOCKING = set(os.environ.get("AMENDS_AXE_IMPACTS", "serious,critical").split(","))
-
-
-@pytest.fixture
-def axe_page(new_context: Callable[..., BrowserContext]) -> Iterator[Page]:
-    if not AXE.exists():
-        pytest.fail(f"{AXE} is missing; scripts/vendor.sh runs npm ci")
-    context = new_context(bypass_csp=True)
-    yield context.new_page()
-    context.close()
-
-
-def describe(violations: list[dict[str, Any]]) -> str:
-    lines = []
-    for v in violations:
-        lines.append(f"[{v['impact']}] {v['id']}: {v['help']} ({v['helpUrl']})")
-        for node in v["nodes"][:5]:
-            lines.append(f"    at {' '.join(node['target'])}")
-            summary = node.get("failureSummary", "").replace("\n", "\n        ")
-            lines.append(f"        {summary}")
-        if len(v["nodes"]) > 5:
-            lines.append(f"    … and {len(v['nodes']) - 5} more")
-    return "\n".join(lines)
-
-
-def check(page: Page, name: str, problems: dict[str, str]) -> None:
-    """Run axe on the page as it is now; remember what is serious or critical under its name."""
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
-    blocking = [v for v in result["violations"] if v["impact"] in BLOCKING]
-    if blocking:
-        problems[name] = describe(blocking)
 
 
 def test_every_page_has_no_serious_or_critical_violations(
@@ -73,8 +33,8 @@ def test_every_page_has_no_serious_or_critical_violations(
         check(page, name, problems)
 
     page.goto(f"{base}/contact/")
-    page.click("main button[type=submit]")
-    page.wait_for_selector(".errorlist")
+    page.click("#step-order button.next")
+    page.wait_for_selector("#step-order [data-problems] li")
     check(page, "contact form with errors", problems)
 
     page.goto(f"{base}/accounts/login/")
@@ -100,8 +60,7 @@ def test_every_page_has_no_serious_or_critical_violations(
     page.goto(f"{base}/my/cases/{world.case.pk}/")
     check(page, "portal: case page", problems)
 
-    report = "\n\n".join(f"== {name}\n{text}" for name, text in problems.items())
-    assert not problems, f"axe found serious or critical violations:\n\n{report}"
+    assert_no_problems(problems)
 
 
 def test_keyboard_skip_link_moves_focus_to_the_main_content(

@@ -38,11 +38,15 @@ def test_contact_form_to_a_warm_hand_off(
     page.select_option("#id_brand", "nl")
     page.fill("#id_name", "Niels van Dijk")
     page.fill("#id_email", "niels@example.net")
-    page.fill("#id_subject", "Pakket terug naar afzender")
+    page.click("#step-order button.next")
+    page.check("input[name=problem][value=delivery_failed]")
+    page.click("#step-problem button.next")
+    page.check("input[name=wanted_outcome][value=redelivery]")
+    page.click("#step-outcome button.next")
     page.fill(
-        "#id_message", "Er is twee keer niet aangebeld en nu is mijn pakket terug naar de winkel."
+        "#id_details", "Er is twee keer niet aangebeld en nu is mijn pakket terug naar de winkel."
     )
-    page.click("button[type=submit]")
+    page.click("#step-details button[type=submit]")
     expect(page.locator("h1")).to_contain_text("Thank you")
     case = Case.objects.get()
     expect(page.locator("main strong")).to_have_text(case.reference)

@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PAGES = {
     "fr": ("Nous contacter", "Ce que nous vous avons promis", "Changer de langue"),
-    "nl": ("Contact", "Wat wij u hebben beloofd", "Taal wijzigen"),
+    "nl": ("Neem contact op", "Wat wij u hebben beloofd", "Taal wijzigen"),
     "de": ("Kontakt", "Was wir Ihnen zugesagt haben", "Sprache ändern"),
 }
 

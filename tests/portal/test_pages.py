@@ -100,8 +100,6 @@ def test_promises_are_shown_in_the_storefronts_time_zone(
 
     mine, _, customer, agent = story
     due = dt.datetime(2031, 3, 4, 17, 0, tzinfo=ZoneInfo(mine.brand.time_zone))
-    commitment_make(
-        case=mine, actor=agent, kind="callback", description="Rappel", due=Due(at=due)
-    )
+    commitment_make(case=mine, actor=agent, kind="callback", description="Rappel", due=Due(at=due))
     page = signed_in(customer).get(f"/my/cases/{mine.pk}/").content.decode()
     assert "17:00" in page  # 17:00 in Paris, not 16:00 UTC

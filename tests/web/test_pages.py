@@ -38,8 +38,9 @@ def test_contact_form_opens_a_case_through_the_inbound_entry_point(
             "name": "Niels de Vries",
             "email": "niels@mail.test",
             "order_number": "",
-            "subject": "Pakket retour afzender",
-            "message": "Er is twee keer niet aangebeld en nu staat er dat het pakket terug is.",
+            "problem": "delivery_failed",
+            "wanted_outcome": "redelivery",
+            "details": "Er is twee keer niet aangebeld en nu staat er dat het pakket terug is.",
         },
     )
     case = Case.objects.get()
@@ -50,7 +51,7 @@ def test_contact_form_opens_a_case_through_the_inbound_entry_point(
 
 
 def test_contact_form_errors_are_shown_and_nothing_is_stored(client: Client, team: Team) -> None:
-    response = client.post("/contact/", {"brand": "nl", "email": "nope", "message": ""})
+    response = client.post("/contact/", {"brand": "nl", "email": "nope", "details": ""})
     assert response.status_code == 200
     assert b"errorlist" in response.content
     assert not InboundMessage.objects.exists()

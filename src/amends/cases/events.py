@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from amends.accounts.models import Team, User
+from amends.cases.live import announce_on_commit
 from amends.cases.models import Case, CaseEvent
 
 
@@ -29,6 +30,7 @@ class EventKind:
     COMMITMENT_KEPT = "commitment_kept"
     COMMITMENT_BROKEN = "commitment_broken"
     COMMITMENT_WAIVED = "commitment_waived"
+    SECOND_OPINION_REQUESTED = "second_opinion_requested"
 
 
 def _owner(*, team: Team | None, assignee: User | None) -> dict[str, Any]:
@@ -41,7 +43,18 @@ def _owner(*, team: Team | None, assignee: User | None) -> dict[str, Any]:
 
 
 def _append(*, case: Case, kind: str, actor: User | None, data: dict[str, Any]) -> CaseEvent:
-    return CaseEvent.objects.create(case=case, kind=kind, actor=actor, data=data)
+    event = CaseEvent.objects.create(case=case, kind=kind, actor=actor, data=data)
+    # Open consoles hear "case changed" once this commits; a failure there never fails this.
+    announce_on_commit(
+        case_id=case.pk,
+        brand_id=case.brand_id,
+        team_id=case.team_id,
+        assignee_id=case.assignee_id,
+        kind=kind,
+        actor_id=actor.pk if actor is not None else None,
+        data=data,
+    )
+    return event
 
 
 def case_opened(*, case: Case, actor: User | None, channel: str) -> CaseEvent:
@@ -164,4 +177,29 @@ def commitment_event(
 ) -> CaseEvent:
     return _append(
         case=case, kind=kind, actor=actor, data={"commitment_id": commitment_id, **extra}
+    )
+
+
+def second_opinion_requested(
+    *,
+    case: Case,
+    actor: User | None,
+    previous_team: Team,
+    previous_assignee: User | None,
+    route: str,
+    reason: str,
+) -> CaseEvent:
+    """The customer asked for a second opinion; ``route`` says who gives it (see
+    ``cases.services.case_second_opinion``). Not a transfer: ``bounces`` is not counted."""
+    return _append(
+        case=case,
+        kind=EventKind.SECOND_OPINION_REQUESTED,
+        actor=actor,
+        data={
+            "from": _owner(team=previous_team, assignee=previous_assignee),
+            "to": _owner(team=case.team, assignee=case.assignee),
+            "to_first_name": case.assignee.first_name if case.assignee else "",
+            "route": route,
+            "reason": reason,
+        },
     )

@@ -6,10 +6,12 @@ not visible is reported exactly like one that does not exist.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from amends.accounts.models import Role, Team, User
-from amends.cases.models import Case, CaseEvent
+from amends.cases.models import OPEN_STATUSES, Case, CaseEvent
 from amends.core.errors import NotFound
 
 
@@ -65,3 +67,39 @@ def user_is_supervisor_of(user: User, case: Case) -> bool:
     if is_admin(user):
         return True
     return user.role == Role.SUPERVISOR and user.brands.filter(pk=case.brand_id).exists()
+
+
+@dataclass(frozen=True)
+class OpenProblem:
+    """One of a customer's open cases, as listed beside another of their cases."""
+
+    case: Case
+    may_open: bool  # whether the viewer may open it (it is in their queues)
+
+
+def customer_open_problems(*, viewer: User, case: Case) -> list[OpenProblem]:
+    """Every open case of ``case``'s customer, for staff who can see ``case`` (story 1: all of a
+    customer's problems in one view, also for the colleague a case was handed to).
+
+    A case in another team's queue is listed (reference, subject, status, owner, orders) so
+    nobody argues with a customer about one problem while ignoring the other two; it can be
+    opened only by those who may see it. A customer belongs to one storefront, so nothing from
+    another storefront is ever listed. Customers and sellers get nothing here.
+    """
+    if not user_may_work_case(viewer):
+        return []
+    # One query answers both "may the viewer see this case?" and "which of the others?".
+    visible = set(
+        cases_visible_to(viewer)
+        .filter(Q(pk=case.pk) | Q(customer_id=case.customer_id, status__in=OPEN_STATUSES))
+        .values_list("pk", flat=True)
+    )
+    if case.pk not in visible:
+        return []
+    cases = (
+        Case.objects.filter(customer_id=case.customer_id, status__in=OPEN_STATUSES)
+        .select_related("team", "assignee")
+        .prefetch_related("orders")
+        .order_by("-id")[:50]
+    )
+    return [OpenProblem(case=c, may_open=c.pk in visible) for c in cases]

@@ -25,13 +25,13 @@ from amends.notifications.services import notify
 MIN_NOTE_LENGTH = 3
 
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
-    CaseStatus.NEW: frozenset(OPEN_STATUSES | {CaseStatus.SOLVED, CaseStatus.CLOSED}),
-    CaseStatus.OPEN: frozenset(OPEN_STATUSES | {CaseStatus.SOLVED, CaseStatus.CLOSED}),
+    CaseStatus.NEW: frozenset({*OPEN_STATUSES, CaseStatus.SOLVED, CaseStatus.CLOSED}),
+    CaseStatus.OPEN: frozenset({*OPEN_STATUSES, CaseStatus.SOLVED, CaseStatus.CLOSED}),
     CaseStatus.WAITING_ON_CUSTOMER: frozenset(
-        OPEN_STATUSES | {CaseStatus.SOLVED, CaseStatus.CLOSED}
+        {*OPEN_STATUSES, CaseStatus.SOLVED, CaseStatus.CLOSED}
     ),
     CaseStatus.WAITING_ON_THIRD_PARTY: frozenset(
-        OPEN_STATUSES | {CaseStatus.SOLVED, CaseStatus.CLOSED}
+        {*OPEN_STATUSES, CaseStatus.SOLVED, CaseStatus.CLOSED}
     ),
     CaseStatus.SOLVED: frozenset({CaseStatus.OPEN, CaseStatus.CLOSED}),
     CaseStatus.CLOSED: frozenset(),
@@ -94,6 +94,7 @@ def case_open(
     priority: int = Priority.NORMAL,
     language: str = "",
     orders: Iterable[Order] = (),
+    intents: Iterable[str] = (),
 ) -> Case:
     subject = " ".join(subject.split())[:300]
     if not subject:
@@ -113,6 +114,7 @@ def case_open(
         priority=priority,
         language=language or customer.language,
         status=CaseStatus.NEW,
+        intents=list(dict.fromkeys(i for i in intents if i)),
     )
     events.case_opened(case=case, actor=actor, channel=channel)
     for order in orders:

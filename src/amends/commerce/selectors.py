@@ -119,3 +119,46 @@ def shipment_get(*, user: User, shipment_id: int) -> Shipment:
         )
     except Shipment.DoesNotExist as exc:
         raise NotFound(f"shipment {shipment_id} not found") from exc
+
+
+MAX_ORDER_NUMBER = 40  # Order.number's max_length
+
+
+def _order_details(qs: QuerySet[Order]) -> QuerySet[Order]:
+    """Everything an order page shows: lines and sellers, parcels, carriers and their scans."""
+    return qs.select_related("brand", "customer", "seller").prefetch_related(
+        Prefetch("lines", queryset=OrderLine.objects.select_related("seller").order_by("id")),
+        Prefetch(
+            "shipments",
+            queryset=Shipment.objects.select_related("carrier")
+            .prefetch_related(
+                Prefetch("events", queryset=TrackingEvent.objects.order_by("occurred_at", "id"))
+            )
+            .order_by("id"),
+        ),
+    )
+
+
+def orders_of_customer(*, user: User) -> QuerySet[Order]:
+    """A signed-in customer's own orders, newest first, with everything their pages show.
+
+    Only a customer has orders of their own: for anyone else this is empty (a seller's orders
+    are other people's purchases, and staff read orders through ``orders_visible_to``).
+    """
+    if not user.is_authenticated or not user.is_active or user.role != Role.CUSTOMER:
+        return Order.objects.none()
+    return _order_details(Order.objects.filter(customer__user=user)).order_by("-placed_at", "-id")
+
+
+def order_of_customer(*, user: User, number: str) -> Order:
+    """One of the customer's own orders by its number.
+
+    Someone else's order is reported exactly like a number that does not exist.
+    """
+    number = number.strip()
+    if not number or len(number) > MAX_ORDER_NUMBER or "\x00" in number:
+        raise NotFound("order not found")
+    order = orders_of_customer(user=user).filter(number=number).first()
+    if order is None:
+        raise NotFound("order not found")
+    return order

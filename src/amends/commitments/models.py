@@ -5,12 +5,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from amends.core.models import TimeStampedModel
 
 
 class CommitmentState(models.TextChoices):
-    OPEN = "open", _("Open")
+    # "Open" of a promise, not of a case: several languages make the word agree with the noun.
+    OPEN = "open", pgettext_lazy("promise", "Open")
     KEPT = "kept", _("Kept")
     BROKEN = "broken", _("Broken")
     WAIVED = "waived", _("Waived")

@@ -2,7 +2,7 @@
 
 The profile is chosen by the environment only:
 
-* embedded (default): SQLite under ``AMENDS_DATA_DIR``, in-memory channel layer, local-memory
+* embedded (default): SQLite under ``AMENDS_DATA_DIR``, in-memory channel layer, database
   cache, database task queue;
 * scaled out: ``DATABASE_URL`` (PostgreSQL) and ``REDIS_URL`` (channel layer and cache).
 
@@ -119,6 +119,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "amends.web.i18n.register_context",
             ],
         },
     },
@@ -170,7 +171,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 if REDIS_URL:
-    CACHES = {
+    CACHES: dict[str, dict[str, Any]] = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
@@ -183,7 +184,15 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # In the database, not in process memory: the sign-in throttle's counters must be shared by
+    # every web process (ADR 0013). `amends migrate` creates the table.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "amends_cache",
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 TASKS = {
@@ -202,6 +211,17 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/my/"
 LOGOUT_REDIRECT_URL = "/"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "sesame.backends.ModelBackend",  # emailed one-time sign-in links (ADR 0013)
+]
+SESAME_MAX_AGE = 15 * 60  # seconds a sign-in link works
+SESAME_ONE_TIME = True  # a sign-in (by link or password) spends every link sent before it
+SESAME_INVALIDATE_ON_PASSWORD_CHANGE = True
+# Sign-in throttle counters live in the default cache (see CACHES); the limits are in
+# amends/web/signin.py. A cache that fails answers "throttled", never "go ahead".
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_FAIL_OPEN = False
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -242,6 +262,9 @@ SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Client addresses from X-Forwarded-For (the sign-in throttle counts per address) only behind a
+# proxy that sets it: otherwise any client could name its own address.
+AMENDS_TRUST_PROXY = _env_bool("AMENDS_TRUST_PROXY") or _env_bool("AMENDS_HTTPS")
 if _env_bool("AMENDS_HTTPS"):
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

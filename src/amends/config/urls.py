@@ -12,10 +12,14 @@ urlpatterns = [
     path("contact/thanks/<str:reference>/", web_views.contact_thanks, name="contact-thanks"),
     # Ours first: the same URL and name as Django's, and it also saves a signed-in person's choice.
     path("i18n/setlang/", web_i18n.set_language, name="set_language"),
+    path("i18n/setregister/", web_i18n.set_register, name="set_register"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Sign-in by password or by an emailed one-time link, throttled; before Django's own views.
+    path("accounts/", include("amends.web.signin_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("console/", include("amends.console.urls")),
     path("my/", include("amends.portal.urls")),
+    path("attachments/", include("amends.conversations.urls")),
     path("api/v1/", api.urls),
 ]

@@ -4,6 +4,7 @@ from amends.console import views
 
 urlpatterns = [
     path("", views.queue, name="console-queue"),
+    path("counts", views.counts, name="console-counts"),
     path("search/", views.search_page, name="console-search"),
     path("cases/<int:case_id>/", views.case_detail, name="console-case"),
     path("cases/<int:case_id>/take", views.case_take, name="console-case-take"),

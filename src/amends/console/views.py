@@ -2,32 +2,44 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from amends.accounts.models import User
-from amends.cases.models import OPEN_STATUSES, Case
-from amends.cases.selectors import case_get, case_timeline, cases_visible_to, user_may_work_case
+from amends.cases.models import Case
+from amends.cases.selectors import (
+    case_get,
+    case_timeline,
+    cases_visible_to,
+    customer_open_problems,
+    user_may_work_case,
+)
 from amends.cases.services import case_assign, case_set_status, case_transfer
 from amends.commitments.services import Due, commitment_make
+from amends.console.countdown import countdown_patterns
 from amends.console.forms import CommitmentForm, ReplyForm, StatusForm, TransferForm
+from amends.console.queues import (
+    PAGE_SIZE,
+    QUEUES,
+    next_case_after,
+    queue_counts,
+    queue_key,
+    queue_rows,
+)
+from amends.console.timeline import merged_timeline
 from amends.conversations.services import case_add_note, case_reply
 from amends.core.errors import DomainError, NotFound
 from amends.web.errors import error_message
-
-QUEUES = {
-    "mine": gettext_lazy("Mine"),
-    "team": gettext_lazy("My teams"),
-    "unassigned": gettext_lazy("Unassigned"),
-    "all": gettext_lazy("Everything I can see"),
-}
 
 
 def _staff(request: HttpRequest) -> User:
@@ -37,34 +49,38 @@ def _staff(request: HttpRequest) -> User:
     return user
 
 
-def _queue(user: User, name: str) -> QuerySet[Case]:
-    qs = cases_visible_to(user).filter(status__in=OPEN_STATUSES)
-    if name == "mine":
-        qs = qs.filter(assignee=user)
-    elif name == "team":
-        qs = qs.filter(team__members__user=user)
-    elif name == "unassigned":
-        qs = qs.filter(assignee__isnull=True)
-    return qs
+def _console(**context: Any) -> dict[str, Any]:
+    """What every console page carries for console.js: countdown words, the counts URL."""
+    return {"countdown_patterns": countdown_patterns(), **context}
 
 
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     user = _staff(request)
-    name = request.GET.get("queue", "mine")
-    if name not in QUEUES:
-        name = "mine"
-    cases = (
-        _queue(user, name)
-        .select_related("brand", "customer", "team", "assignee")
-        .order_by("-priority", "-id")[:100]
-    )
-    counts = {key: _queue(user, key).count() for key in QUEUES}
+    name = queue_key(request.GET.get("queue"))
     return render(
         request,
         "console/queue.html",
-        {"cases": cases, "queue": name, "queues": QUEUES, "counts": counts},
+        _console(
+            rows=queue_rows(user=user, name=name),
+            queue=name,
+            current=QUEUES[name],
+            queues=QUEUES,
+            counts=queue_counts(user=user),
+            page_size=PAGE_SIZE,
+        ),
     )
+
+
+@require_GET
+def counts(request: HttpRequest) -> JsonResponse:
+    """The queue counts as JSON, for the live tabs. Only for staff who are signed in."""
+    user = request.user
+    if not isinstance(user, User) or not user.is_active or not user_may_work_case(user):
+        return JsonResponse({"detail": _("Sign in as an agent to see the queues.")}, status=403)
+    response = JsonResponse({"counts": queue_counts(user=user)})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required
@@ -89,7 +105,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
             {"hit": hit, "cases": list(related.order_by("-id")[:5])}
         )
     return render(
-        request, "console/search.html", {"query": query, "groups": groups, "count": len(hits)}
+        request, "console/search.html", _console(query=query, groups=groups, count=len(hits))
     )
 
 
@@ -100,39 +116,70 @@ def _case_or_404(user: User, case_id: int) -> Case:
         raise Http404(str(exc)) from exc
 
 
+# Messages a case page shows at first; ?history=all shows every one.
+RECENT_MESSAGES = 40
+
+
 @login_required
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     user = _staff(request)
     case = _case_or_404(user, case_id)
-    team_members = User.objects.filter(agent__teams__brand=case.brand, is_active=True).distinct()
-    transfer = TransferForm()
-    transfer.fields["to_assignee"].choices = [("", _("— the team queue —"))] + [  # type: ignore[attr-defined]
-        (str(u.pk), f"{u} ({', '.join(t.name for t in u.agent.teams.all())})") for u in team_members
-    ]
-    open_cases = (
-        cases_visible_to(user)
-        .filter(customer=case.customer, status__in=OPEN_STATUSES)
-        .exclude(pk=case.pk)
-        .order_by("-id")
+    name = queue_key(request.GET.get("queue"))
+    show_all = request.GET.get("history") == "all"
+    next_id = next_case_after(user=user, name=name, case=case)
+    messages_ = case.messages.select_related("author_user", "author_customer").prefetch_related(
+        "attachments"
     )
+    events = case_timeline(case=case)
+    shown = list(messages_.order_by("-id")[: None if show_all else RECENT_MESSAGES + 1])
+    earlier = 0
+    if len(shown) > RECENT_MESSAGES and not show_all:
+        # A long case opens on its latest messages and the events since the oldest of them;
+        # the rest is one click away (render time grows with every message shown).
+        shown = shown[:RECENT_MESSAGES]
+        earlier = messages_.filter(id__lt=shown[-1].pk).count()
+        events = events.filter(created_at__gte=shown[-1].created_at)
+    shown.reverse()
     return render(
         request,
         "console/case.html",
-        {
-            "case": case,
-            "timeline": case_timeline(case=case),
-            "messages_": case.messages.select_related("author_user", "author_customer"),
-            "commitments": case.commitments.select_related("owner").order_by("due_at"),
-            "orders": case.orders.prefetch_related(
+        _console(
+            case=case,
+            queue=name,
+            current=QUEUES[name],
+            next_url=(
+                f"{reverse('console-case', args=[next_id])}?{urlencode({'queue': name})}"
+                if next_id
+                else ""
+            ),
+            timeline=merged_timeline(messages=shown, events=events),
+            earlier_messages=earlier,
+            commitments=case.commitments.select_related("owner").order_by("due_at", "id"),
+            orders=case.orders.select_related("seller").prefetch_related(
                 "lines", "shipments__events", "shipments__carrier"
             ),
-            "other_open_cases": open_cases,
-            "transfer_form": transfer,
-            "reply_form": ReplyForm(),
-            "status_form": StatusForm(initial={"status": case.status}),
-            "commitment_form": CommitmentForm(),
-        },
+            customer_cases=customer_open_problems(viewer=user, case=case),
+            transfer_form=_transfer_form(case),
+            reply_form=ReplyForm(),
+            status_form=StatusForm(initial={"status": case.status}),
+            commitment_form=CommitmentForm(),
+        ),
     )
+
+
+def _transfer_form(case: Case) -> TransferForm:
+    """The hand-off form, offering the agents of the case's storefront (one query)."""
+    agents = (
+        User.objects.filter(agent__teams__brand=case.brand, is_active=True)
+        .prefetch_related("agent__teams")
+        .distinct()
+        .order_by("first_name", "email")
+    )
+    form = TransferForm()
+    form.fields["to_assignee"].choices = [("", _("— the team queue —"))] + [  # type: ignore[attr-defined]
+        (str(u.pk), f"{u} ({', '.join(t.name for t in u.agent.teams.all())})") for u in agents
+    ]
+    return form
 
 
 def _act(request: HttpRequest, case_id: int) -> tuple[User, Case]:
@@ -141,9 +188,13 @@ def _act(request: HttpRequest, case_id: int) -> tuple[User, Case]:
 
 
 def _done(request: HttpRequest, case: Case, error: DomainError | None = None) -> HttpResponse:
+    """Back to the case page, in the queue the agent came from (for "next case")."""
     if error is not None:
         messages.error(request, error_message(error))
-    return redirect("console-case", case_id=case.pk)
+    url = reverse("console-case", args=[case.pk])
+    if "queue" in request.POST:
+        url += "?" + urlencode({"queue": queue_key(request.POST.get("queue"))})
+    return redirect(url)
 
 
 @login_required
@@ -179,6 +230,17 @@ def case_handoff(request: HttpRequest, case_id: int) -> HttpResponse:
         )
     except DomainError as exc:
         return _done(request, case, exc)
+    if not cases_visible_to(user).filter(pk=case.pk).exists():
+        # Handed to someone outside the agent's teams: the case page is no longer theirs to
+        # open, so back to the queue they came from, saying where the case went.
+        owner = str(case.assignee) if case.assignee else case.team.name
+        messages.success(
+            request,
+            _("%(reference)s is now with %(owner)s.")
+            % {"reference": case.reference, "owner": owner},
+        )
+        queue_name = queue_key(request.POST.get("queue"))
+        return redirect(f"{reverse('console-queue')}?{urlencode({'queue': queue_name})}")
     return _done(request, case)
 
 

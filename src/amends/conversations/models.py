@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from amends.cases.models import Channel
@@ -57,12 +60,24 @@ class Message(models.Model):
         return self.direction in {Direction.INBOUND, Direction.OUTBOUND}
 
 
+def attachment_key(instance: Attachment, filename: str) -> str:
+    """Where an attachment's bytes are stored: a generated key, never the sender's file name."""
+    return f"attachments/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
+
+
 class Attachment(models.Model):
+    """A file sent with a message. ``filename`` is for display only (cleaned, see
+    ``conversations/filenames.py``); the bytes live under a generated key in ``file``."""
+
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
     filename = models.CharField(max_length=255)
     content_type = models.CharField(max_length=128, default="application/octet-stream")
     size = models.PositiveBigIntegerField(default=0)
-    file = models.FileField(upload_to="attachments/%Y/%m/")
+    sha256 = models.CharField(max_length=64, blank=True)
+    file = models.FileField(upload_to=attachment_key, max_length=255)
+
+    class Meta:
+        ordering = ["id"]
 
     def __str__(self) -> str:
         return self.filename

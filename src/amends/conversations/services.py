@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
 from amends.accounts.models import User
-from amends.cases import events
+from amends.cases import events, reasons
 from amends.cases.models import Case, CaseStatus
 from amends.cases.services import case_set_status
-from amends.conversations.models import DeliveryStatus, Direction, Message
+from amends.conversations.models import Attachment, DeliveryStatus, Direction, Message
+from amends.conversations.storage import remember_written
+from amends.conversations.uploads import (
+    MAX_FILES,
+    MAX_TOTAL_BYTES,
+    RejectedFile,
+    Upload,
+    inspect_file,
+    total_too_large,
+)
 from amends.core.errors import Conflict, ErrorCode, InvalidInput
 from amends.inbound.models import InboundMessage
 
@@ -37,8 +49,10 @@ def message_receive(
     inbound: InboundMessage | None = None,
     external_id: str = "",
     language: str = "",
+    attachments: Sequence[Upload] = (),
 ) -> Message:
-    """A customer's message lands on a case; a solved case opens again."""
+    """A customer's message lands on a case, with its attachments; a solved case opens again."""
+    _check_attachments(attachments)
     message = Message.objects.create(
         case=case,
         channel=channel,
@@ -49,11 +63,13 @@ def message_receive(
         language=language,
         inbound=inbound,
     )
+    for upload in attachments:
+        attachment_store(message=message, upload=upload)
     Case.objects.filter(pk=case.pk).update(last_message_at=message.created_at)
     events.message_received(case=case, message_id=message.pk, channel=channel)
     if case.status in {CaseStatus.SOLVED, CaseStatus.WAITING_ON_CUSTOMER}:
         case_set_status(
-            case=case, actor=None, status=CaseStatus.OPEN, reason="the customer wrote again"
+            case=case, actor=None, status=CaseStatus.OPEN, reason=reasons.CUSTOMER_WROTE_AGAIN
         )
     return message
 
@@ -85,9 +101,9 @@ def case_reply(
     Case.objects.filter(pk=case.pk).update(**updates)
     events.reply_sent(case=case, actor=actor, message_id=message.pk, channel=message.channel)
     if status:
-        case_set_status(case=case, actor=actor, status=status, reason="set with reply")
+        case_set_status(case=case, actor=actor, status=status, reason=reasons.SET_WITH_REPLY)
     elif case.status == CaseStatus.NEW:
-        case_set_status(case=case, actor=actor, status=CaseStatus.OPEN, reason="first reply")
+        case_set_status(case=case, actor=actor, status=CaseStatus.OPEN, reason=reasons.FIRST_REPLY)
 
     from amends.conversations.tasks import message_deliver
 
@@ -106,3 +122,40 @@ def case_add_note(*, case: Case, actor: User, text: str) -> Message:
     )
     events.note_added(case=case, actor=actor, message_id=message.pk)
     return message
+
+
+def _check_attachments(uploads: Sequence[Upload]) -> None:
+    if len(uploads) > MAX_FILES:
+        raise InvalidInput(
+            f"{len(uploads)} files attached; at most {MAX_FILES} are accepted",
+            errors={"attachments": f"at most {MAX_FILES} files"},
+        )
+    if total_too_large([len(u.data) for u in uploads]):
+        raise InvalidInput(
+            f"the attachments are larger than {MAX_TOTAL_BYTES} bytes together",
+            errors={"attachments": f"at most {MAX_TOTAL_BYTES} bytes together"},
+        )
+
+
+@transaction.atomic
+def attachment_store(*, message: Message, upload: Upload) -> Attachment:
+    """Keep one file with a message: checked again (type, first bytes, size), stored under a
+    generated key, shown under its cleaned name. Inside ``discard_files_on_error`` the file is
+    removed again if the surrounding work fails."""
+    try:
+        checked = inspect_file(
+            filename=upload.filename, declared_type=upload.content_type, data=upload.data
+        )
+    except RejectedFile as exc:
+        raise InvalidInput(exc.reason, errors={"attachments": exc.reason}) from exc
+    attachment = Attachment(
+        message=message,
+        filename=checked.filename,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+    )
+    attachment.file.save(checked.filename, ContentFile(upload.data), save=False)
+    remember_written(attachment.file.storage, attachment.file.name or "")
+    attachment.save()
+    return attachment

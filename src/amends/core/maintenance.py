@@ -26,3 +26,14 @@ def database_optimize(*, full: bool = False) -> str:
             cursor.execute("ANALYZE")
             return "analyze"
     return "none"
+
+
+def migrate_changing_schema(*, verbosity: int = 0) -> bool:
+    """Apply pending migrations; True if there were any (then statistics need a full refresh)."""
+    from django.core.management import call_command
+    from django.db.migrations.recorder import MigrationRecorder
+
+    recorder = MigrationRecorder(connection)
+    before = set(recorder.applied_migrations()) if recorder.has_table() else set()
+    call_command("migrate", interactive=False, verbosity=verbosity)
+    return set(recorder.applied_migrations()) != before

@@ -15,9 +15,13 @@ import hashlib
 import logging
 import re
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from amends.brands.models import Brand
 from amends.cases.models import OPEN_STATUSES, Case, CaseStatus
@@ -25,10 +29,18 @@ from amends.cases.services import case_link_order, case_open
 from amends.commerce.models import Order
 from amends.conversations.models import Message
 from amends.conversations.services import message_receive
+from amends.conversations.storage import discard_files_on_error
 from amends.core.errors import DomainError
 from amends.customers.models import Customer, CustomerIdentity, IdentityKind
 from amends.inbound.models import InboundMessage, InboundStatus
-from amends.inbound.parsed import ParsedInbound, UnprocessableInbound, parser_for
+from amends.inbound.parsed import (
+    OTHER_OUTCOME_LABELS,
+    ParsedInbound,
+    Problem,
+    UnprocessableInbound,
+    WantedOutcome,
+    parser_for,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -134,20 +146,21 @@ def _apply(inbound: InboundMessage) -> Message:
         Order.objects.filter(customer=customer, number__in=[n for n in parsed.order_numbers if n])
     )
     case = _thread(parsed, customer, orders)
-    if case is None:
-        subject = parsed.subject or parsed.text.strip().splitlines()[0][:120]
-        case = case_open(
-            brand=brand,
-            customer=customer,
-            subject=subject,
-            channel=inbound.channel,
-            language=parsed.language or customer.language,
-        )
+    # What the customer reads back and the agent reads first: in the customer's language.
+    summary_language = _supported(customer.language) or _supported(brand.default_language)
+    with translation.override(summary_language or settings.LANGUAGE_CODE):
+        if case is None:
+            case = case_open(
+                brand=brand,
+                customer=customer,
+                subject=_subject(parsed, orders),
+                channel=inbound.channel,
+                language=parsed.language or customer.language,
+                intents=[parsed.problem] if parsed.problem else [],
+            )
+        text = _summary(parsed, orders)
     for order in orders:
         case_link_order(case=case, order=order, actor=None)
-    text = parsed.text
-    if parsed.wanted_outcome:
-        text = f"{text}\n\n[wanted outcome: {parsed.wanted_outcome}]"
     message = message_receive(
         case=case,
         text=text,
@@ -155,9 +168,82 @@ def _apply(inbound: InboundMessage) -> Message:
         inbound=inbound,
         external_id=parsed.external_id or inbound.external_id,
         language=parsed.language,
+        attachments=parsed.attachments,
     )
     inbound.case = case
     return message
+
+
+# --- the first message of a guided contact form, readable on its own ----------------------------
+
+
+def _supported(language: str) -> str:
+    return language if language in {code for code, _name in settings.LANGUAGES} else ""
+
+
+def _problem_label(code: str) -> str:
+    return str(Problem(code).label) if code in Problem.values else code
+
+
+def _outcome_label(code: str) -> str:
+    if code in WantedOutcome.values:
+        return str(WantedOutcome(code).label)
+    return str(OTHER_OUTCOME_LABELS.get(code, code))
+
+
+def _subject(parsed: ParsedInbound, orders: list[Order]) -> str:
+    """The sender's subject; else "Parcel damaged — order FR-1234"; else the first line."""
+    if parsed.subject.strip():
+        return parsed.subject
+    if parsed.problem:
+        if orders:
+            return gettext("%(problem)s — order %(number)s") % {
+                "problem": _problem_label(parsed.problem),
+                "number": orders[0].number,
+            }
+        return _problem_label(parsed.problem)
+    lines = parsed.text.strip().splitlines()
+    return lines[0][:120] if lines else gettext("Message from the contact form")
+
+
+def describe_order(order: Order) -> str:
+    """``FR-1234 · 12 March 2025 · 2 x LED lamp``: the number, the day it was placed (in its
+    storefront's time zone, in the active language) and what was in it."""
+    placed = timezone.localtime(order.placed_at, ZoneInfo(order.brand.time_zone))
+    lines = sorted(order.lines.all(), key=lambda line: line.pk)
+    items = ", ".join(f"{line.quantity} \N{MULTIPLICATION SIGN} {line.title}" for line in lines)
+    parts = [order.number, date_format(placed, "DATE_FORMAT")]
+    return " · ".join([*parts, items] if items else parts)
+
+
+def _summary(parsed: ParsedInbound, orders: list[Order]) -> str:
+    """The message as an agent should read it: the order, what went wrong, what the customer
+    wants, then their own words. A payload with none of those is its text, unchanged."""
+    facts: list[str] = []
+    if orders:
+        facts.append(gettext("Order: %(order)s") % {"order": describe_order(orders[0])})
+    elif any(parsed.order_numbers):
+        # Not one of this customer's orders: quoted as given, never linked or described.
+        facts.append(
+            gettext("Order number given: %(number)s (not an order of this account)")
+            % {"number": ", ".join(n for n in parsed.order_numbers if n)}
+        )
+    elif parsed.problem:
+        facts.append(gettext("Order: not about an order"))
+    if parsed.problem:
+        facts.append(
+            gettext("What went wrong: %(problem)s") % {"problem": _problem_label(parsed.problem)}
+        )
+    if parsed.wanted_outcome:
+        facts.append(
+            gettext("What I would like: %(outcome)s")
+            % {"outcome": _outcome_label(parsed.wanted_outcome)}
+        )
+    if not facts:
+        return parsed.text
+    text = "\n".join([*facts, "", gettext("Details:"), parsed.text.strip()])
+    # The customer's own words always fit; the summary gives way if together they do not.
+    return text if len(text) <= settings.AMENDS_MAX_MESSAGE_CHARS else parsed.text
 
 
 def inbound_process(*, inbound: InboundMessage) -> InboundMessage:
@@ -166,7 +252,7 @@ def inbound_process(*, inbound: InboundMessage) -> InboundMessage:
         return inbound
     attempts = inbound.attempts + 1
     try:
-        with transaction.atomic():
+        with discard_files_on_error(), transaction.atomic():
             _apply(inbound)
             InboundMessage.objects.filter(pk=inbound.pk).update(
                 status=InboundStatus.PROCESSED,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 from django.db import transaction
 
@@ -11,56 +12,98 @@ from amends.cases.models import Case
 from amends.commerce.models import Order
 from amends.conversations.models import Direction
 from amends.customers.models import Customer
-from amends.search.backends import words_of
 from amends.search.models import EntryKind, SearchEntry
+from amends.search.text import folded_words, identifiers_of, words_of
 
 # Messages beyond this many characters per case are not indexed (the subject and the start of
 # the conversation are what people search for).
 MAX_BODY_CHARS = 20_000
 
 
-def _case(pk: int) -> tuple[str, str, str] | None:
+@dataclass(frozen=True)
+class Entry:
+    """What one object contributes to the index."""
+
+    title: str
+    subtitle: str
+    body: str
+    language: str = ""
+    identifiers: tuple[str, ...] = ()
+    names: str = ""
+
+
+def _language(code: str) -> str:
+    return code.split("-")[0].strip().lower()[:8]
+
+
+def _case(pk: int) -> Entry | None:
     case = Case.objects.select_related("customer", "brand").filter(pk=pk).first()
     if case is None:
         return None
-    numbers = " ".join(case.orders.values_list("number", flat=True))
+    numbers = list(case.orders.order_by("id").values_list("number", flat=True))
+    tracking = list(
+        Shipment.objects.filter(order__cases=case)
+        .order_by("id")
+        .values_list("tracking_number", flat=True)
+    )
     texts = case.messages.filter(direction__in=[Direction.INBOUND, Direction.OUTBOUND])
     body = " ".join(texts.order_by("id").values_list("body_text", flat=True))
-    return (
-        f"{case.reference} {case.subject}"[:300],
-        f"{case.customer.name} · {case.brand.code.upper()}"[:300],
-        f"{case.reference} {case.subject} {case.customer.name} {numbers} {body}"[:MAX_BODY_CHARS],
+    ids = " ".join([*numbers, *tracking])
+    return Entry(
+        title=f"{case.reference} {case.subject}",
+        subtitle=f"{case.customer.name} · {case.brand.code.upper()}",
+        body=f"{case.reference} {case.subject} {case.customer.name} {ids} {body}",
+        language=_language(case.language or case.customer.language),
+        identifiers=(case.reference, *numbers, *tracking),
+        names=case.customer.name,
     )
 
 
-def _customer(pk: int) -> tuple[str, str, str] | None:
+def _customer(pk: int) -> Entry | None:
     customer = Customer.objects.select_related("brand").filter(pk=pk).first()
     if customer is None:
         return None
-    identities = " ".join(customer.identities.values_list("value", flat=True))
-    return (customer.name, customer.brand.code.upper(), f"{customer.name} {identities}")
-
-
-def _order(pk: int) -> tuple[str, str, str] | None:
-    order = Order.objects.select_related("customer").filter(pk=pk).first()
-    if order is None:
-        return None
-    titles = " ".join(order.lines.values_list("title", flat=True))
-    return (order.number, order.customer.name, f"{order.number} {order.customer.name} {titles}")
-
-
-def _shipment(pk: int) -> tuple[str, str, str] | None:
-    shipment = Shipment.objects.select_related("carrier", "order").filter(pk=pk).first()
-    if shipment is None:
-        return None
-    return (
-        f"{shipment.carrier.name} {shipment.tracking_number}",
-        shipment.order.number,
-        f"{shipment.tracking_number} {shipment.carrier.name} {shipment.order.number}",
+    identities = list(customer.identities.order_by("id").values_list("value", flat=True))
+    return Entry(
+        title=customer.name,
+        subtitle=customer.brand.code.upper(),
+        body=" ".join([customer.name, *identities]),
+        language=_language(customer.language),
+        identifiers=tuple(identities),
+        names=customer.name,
     )
 
 
-BUILDERS: dict[str, Callable[[int], tuple[str, str, str] | None]] = {
+def _order(pk: int) -> Entry | None:
+    order = Order.objects.select_related("customer").filter(pk=pk).first()
+    if order is None:
+        return None
+    titles = " ".join(order.lines.order_by("id").values_list("title", flat=True))
+    return Entry(
+        title=order.number,
+        subtitle=order.customer.name,
+        body=f"{order.number} {order.customer.name} {titles}",
+        language=_language(order.customer.language),
+        identifiers=(order.number,),
+        names=order.customer.name,
+    )
+
+
+def _shipment(pk: int) -> Entry | None:
+    shipment = Shipment.objects.select_related("carrier", "order__customer").filter(pk=pk).first()
+    if shipment is None:
+        return None
+    return Entry(
+        title=f"{shipment.carrier.name} {shipment.tracking_number}",
+        subtitle=shipment.order.number,
+        body=f"{shipment.tracking_number} {shipment.carrier.name} {shipment.order.number}",
+        language=_language(shipment.order.customer.language),
+        identifiers=(shipment.tracking_number, shipment.order.number),
+        names=shipment.carrier.name,
+    )
+
+
+BUILDERS: dict[str, Callable[[int], Entry | None]] = {
     EntryKind.CASE: _case,
     EntryKind.CUSTOMER: _customer,
     EntryKind.ORDER: _order,
@@ -70,15 +113,21 @@ BUILDERS: dict[str, Callable[[int], tuple[str, str, str] | None]] = {
 
 def index_object(*, kind: str, pk: int) -> None:
     """Write (or remove) the entry of one object. Idempotent."""
-    built = BUILDERS[kind](pk)
-    if built is None:
+    entry = BUILDERS[kind](pk)
+    if entry is None:
         SearchEntry.objects.filter(kind=kind, object_id=pk).delete()
         return
-    title, subtitle, body = built
     SearchEntry.objects.update_or_create(
         kind=kind,
         object_id=pk,
-        defaults={"title": title[:300], "subtitle": subtitle[:300], "body": words_of(body)},
+        defaults={
+            "title": entry.title[:300],
+            "subtitle": entry.subtitle[:300],
+            "body": words_of(entry.body[:MAX_BODY_CHARS]),
+            "language": entry.language,
+            "identifiers": identifiers_of(list(entry.identifiers)),
+            "names": folded_words(entry.names),
+        },
     )
 
 

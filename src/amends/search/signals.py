@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from amends.carriers.models import Shipment
@@ -16,7 +17,7 @@ from amends.cases.models import Case
 from amends.commerce.models import Order, OrderLine
 from amends.conversations.models import Message
 from amends.customers.models import Customer, CustomerIdentity
-from amends.search.indexing import index_after_commit
+from amends.search.indexing import index_after_commit, index_object
 from amends.search.models import EntryKind
 
 
@@ -46,6 +47,13 @@ def _line(sender: Any, instance: OrderLine, **kwargs: Any) -> None:
 
 def _shipment(sender: Any, instance: Shipment, **kwargs: Any) -> None:
     index_after_commit(kind=EntryKind.SHIPMENT, pk=instance.pk)
+    order_id = instance.order_id  # the cases about this order list its tracking numbers
+    transaction.on_commit(lambda: _index_cases_of_order(order_id))
+
+
+def _index_cases_of_order(order_id: int) -> None:
+    for pk in Case.objects.filter(orders=order_id).values_list("pk", flat=True):
+        index_object(kind=EntryKind.CASE, pk=pk)
 
 
 def _case_orders(sender: Any, instance: Any, action: str, **kwargs: Any) -> None:

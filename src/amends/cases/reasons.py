@@ -1,0 +1,18 @@
+"""Reasons the system gives for a change it makes on its own, stored in English in the event and
+shown in the reader's language (``reason_text``). Reasons people type are shown as typed."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext, gettext_noop
+
+CUSTOMER_WROTE_AGAIN = gettext_noop("the customer wrote again")
+SET_WITH_REPLY = gettext_noop("set with the reply")
+FIRST_REPLY = gettext_noop("first reply")
+SECOND_OPINION = gettext_noop("the customer asked for a second opinion")
+
+SYSTEM_REASONS = frozenset({CUSTOMER_WROTE_AGAIN, SET_WITH_REPLY, FIRST_REPLY, SECOND_OPINION})
+
+
+def reason_text(reason: str) -> str:
+    """A stored reason for a reader: the system's own in their language, anyone else's as is."""
+    return gettext(reason) if reason in SYSTEM_REASONS else reason

@@ -1,0 +1,1 @@
+"""Policies: the rules that apply to an order, computed without the database."""
