@@ -4,6 +4,7 @@ customer with an order, a shipment, a conversation and a promise."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -68,3 +69,16 @@ def sign_in(page: Page, base: str, user: User) -> None:
 
 def sign_out(page: Page) -> None:
     page.context.clear_cookies()
+
+
+def wait_until(page: Page, expression: str, *, timeout: float = 10.0) -> None:
+    """Wait until the JavaScript ``expression`` is truthy in the page, polled from Python.
+
+    Not ``page.wait_for_function``: when its condition is not true at once, Playwright polls it
+    by compiling the string in the page, which the Content-Security-Policy forbids — so it fails
+    only when the machine is slow."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(f"() => Boolean({expression})"):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout} s: {expression}")
+        page.wait_for_timeout(50)

@@ -89,13 +89,27 @@ def frames(page: Page) -> list[dict[str, Any]]:
     return [f for f in page.evaluate("window.frames_") if f.get("type") == "changed"]
 
 
+def wait_for_frame(
+    page: Page, matches: Callable[[dict[str, Any]], bool], *, timeout: float = 10.0
+) -> dict[str, Any]:
+    """The first frame received that ``matches``, polled from Python.
+
+    Not ``page.wait_for_function``: when its condition is not true at once, Playwright polls it
+    by compiling the string in the page, which the page's Content-Security-Policy forbids."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found: list[dict[str, Any]] = [f for f in page.evaluate("window.frames_") if matches(f)]
+        if found:
+            return found[0]
+        if time.monotonic() > deadline:
+            raise AssertionError(
+                f"no matching frame within {timeout} s: {page.evaluate('window.frames_')}"
+            )
+        page.wait_for_timeout(50)
+
+
 def wait_for_signal(page: Page, case: Case) -> dict[str, Any]:
-    page.wait_for_function(
-        "(id) => window.frames_.some((f) => f.type === 'changed' && f.case === id)",
-        arg=case.pk,
-        timeout=10_000,
-    )
-    return next(f for f in frames(page) if f["case"] == case.pk)
+    return wait_for_frame(page, lambda f: f.get("type") == "changed" and f.get("case") == case.pk)
 
 
 @pytest.fixture
@@ -175,7 +189,7 @@ def test_a_case_handed_to_another_team_is_announced_to_the_old_team_without_its_
         case=case, actor=desk["agent"], to_team=desk["other_team"], note="Carrier claim, theirs"
     )
     assert wait_for_signal(next_door, case)["kind"] == "case_transferred"
-    agent.wait_for_function("window.frames_.some((f) => f.type === 'changed')", timeout=10_000)
+    wait_for_frame(agent, lambda f: f.get("type") == "changed")
     assert frames(agent) == [{"type": "changed", "case": None, "kind": None, "mine": False}]
 
 
@@ -201,7 +215,7 @@ def test_what_a_client_sends_is_ignored_and_the_socket_stays_open(
           window.ws_.send("ping");
         }"""
     )
-    page.wait_for_function("window.frames_.some((f) => f.type === 'pong')", timeout=10_000)
+    wait_for_frame(page, lambda f: f.get("type") == "pong")
     assert frames(page) == [], "a client made the server announce a change"
     case: Case = desk["case"]
     case_assign(case=case, assignee=desk["colleague"], actor=desk["colleague"])

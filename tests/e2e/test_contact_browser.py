@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, FilePayload, Page, expect
 from amends.cases.models import Case
 from amends.conversations.models import Attachment
 from tests.e2e.axe import assert_no_problems, check
-from tests.e2e.pages import sign_in
+from tests.e2e.pages import sign_in, wait_until
 from tests.factories import (
     CustomerFactory,
     OrderFactory,
@@ -76,7 +76,7 @@ def test_a_visitor_steps_through_the_form_with_the_keyboard_only(
     problems: dict[str, str] = {}
 
     page.goto(f"{base}/contact/")
-    page.wait_for_function("() => document.querySelector('#step-problem').hidden")
+    wait_until(page, "document.querySelector('#step-problem').hidden")
     expect(page.locator("#step-order")).to_be_visible()
     expect(page.locator("#step-order .step-of")).to_have_text("Step 1 of 4")
     check(page, "contact step 1", problems)
@@ -174,7 +174,7 @@ def test_a_customer_starts_from_an_order_and_the_server_refuses_a_disguised_prog
 
     sign_in(page, base, user)
     page.goto(f"{base}/contact/?order=FR4478830")
-    page.wait_for_function("() => document.querySelector('#step-problem').hidden")
+    wait_until(page, "document.querySelector('#step-problem').hidden")
     order_choice = page.locator("input[name=order][value=FR4478830]")
     expect(order_choice).to_be_checked()
     expect(page.locator("#step-order")).to_contain_text("6 \N{MULTIPLICATION SIGN} Wine glasses")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import ConsoleMessage, Page, Route
 
-from tests.e2e.pages import CONSOLE_QUEUES, build_world, sign_in
+from tests.e2e.pages import CONSOLE_QUEUES, build_world, sign_in, wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,14 +28,14 @@ def test_pages_run_under_the_policy_without_violations(page: Page, live_server: 
     errors = csp_errors(page)
     for path in ["/", "/contact/", "/accounts/login/"]:
         page.goto(base + path)
-        page.wait_for_function("window.htmx && window.Alpine")
+        wait_until(page, "window.htmx && window.Alpine")
     page.goto(f"{base}/api/v1/docs")
     page.locator("#swagger-ui .info").wait_for()  # Swagger UI rendered from ninja's static files
     sign_in(page, base, world.agent)
     for queue in CONSOLE_QUEUES:
         page.goto(f"{base}/console/?queue={queue}")
     page.goto(f"{base}/console/cases/{world.case.pk}/")
-    page.wait_for_function("window.htmx && window.Alpine")
+    wait_until(page, "window.htmx && window.Alpine")
     assert errors == []
 
 
@@ -55,7 +55,7 @@ def test_an_inline_script_is_blocked(page: Page, live_server: object) -> None:
     errors = csp_errors(page)
     page.route(f"{live_server}/", inject)
     page.goto(f"{live_server}/")
-    page.wait_for_function("window.htmx && window.Alpine")
+    wait_until(page, "window.htmx && window.Alpine")
     assert page.evaluate("window.inlineRan") is None
     assert page.evaluate("window.handlerRan") is None
     assert any("inline script" in e or "script-src" in e for e in errors), errors

@@ -12,7 +12,7 @@ from playwright.sync_api import ConsoleMessage, Page, expect
 from amends.carriers.models import Carrier
 from amends.commerce.models import Order
 from tests.e2e.axe import assert_no_problems, check
-from tests.e2e.pages import World, build_world, sign_in
+from tests.e2e.pages import World, build_world, sign_in, wait_until
 from tests.factories import make_supervisor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -59,7 +59,7 @@ def test_orders_page_gives_the_carriers_phone_number_for_the_customers_country(
     expect(page.locator("#rules-heading")).to_be_visible()
     expect(page.locator(".rules dt").first).to_be_visible()
     page.screenshot(path=screenshot_dir / "portal-order-rules.png", full_page=True)
-    page.wait_for_function("window.htmx && window.Alpine")
+    wait_until(page, "window.htmx && window.Alpine")
     assert csp == []
 
 

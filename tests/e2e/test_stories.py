@@ -24,7 +24,7 @@ from amends.accounts.models import User
 from amends.cases.models import Case
 from amends.commitments.models import Commitment
 from amends.conversations.models import Attachment, Direction
-from tests.e2e.pages import sign_in, sign_out
+from tests.e2e.pages import sign_in, sign_out, wait_until
 from tests.e2e.stories import (
     CARRIER_CONTACTS,
     account,
@@ -88,7 +88,7 @@ def file_through_the_guided_form(
     files: Sequence[FilePayload] = (),
 ) -> str:
     """On the contact page, signed in: the four steps, one at a time. Returns the reference."""
-    page.wait_for_function("() => document.querySelector('#step-problem').hidden")
+    wait_until(page, "document.querySelector('#step-problem').hidden")
     order_choice = page.locator(f"input[name=order][value='{order_number}']")
     order_choice.check()
     expect(order_choice).to_be_checked()
