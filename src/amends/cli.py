@@ -330,6 +330,47 @@ def cmd_search_rebuild(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_mail_import(args: argparse.Namespace) -> int:
+    _setup(args.data_dir)
+    from amends.mail.importer import ImportSummary, import_mail
+    from amends.mail.models import Mailbox
+
+    mailbox = None
+    if args.mailbox:
+        mailbox = Mailbox.objects.select_related("brand").filter(address=args.mailbox).first()
+        if mailbox is None:
+            known = ", ".join(Mailbox.objects.values_list("address", flat=True)[:10]) or "none"
+            raise Fail(f"no mailbox {args.mailbox!r}; known mailboxes: {known}")
+    tty = sys.stderr.isatty()
+
+    def progress(summary: ImportSummary) -> None:
+        if tty and summary.read % 25 == 0:
+            print(
+                f"\r  read {summary.read}: {summary.stored} stored, {summary.duplicates} "
+                f"duplicates, {sum(summary.quarantined.values())} quarantined   ",
+                end="",
+                file=sys.stderr,
+                flush=True,
+            )
+
+    try:
+        summary = import_mail(
+            [Path(p) for p in args.paths], mailbox=mailbox, budget=args.budget, progress=progress
+        )
+    except FileNotFoundError as exc:
+        raise Fail(str(exc)) from exc
+    if tty:
+        print(file=sys.stderr)
+    result = summary.as_dict()
+    _say(
+        f"read {result['read']} mails in {result['seconds']} s: {result['stored']} stored, "
+        f"{result['duplicates']} duplicates, {result['held']} held for review, "
+        f"{sum(summary.quarantined.values())} quarantined"
+    )
+    _summary(result)
+    return 0
+
+
 # --- parser -----------------------------------------------------------------------------------
 
 
@@ -393,7 +434,9 @@ def build_parser() -> argparse.ArgumentParser:
         dest="inbound_cmd", required=True
     )
     p = inbound.add_parser("list", parents=[common], help="list stored payloads")
-    p.add_argument("--status", choices=["received", "processed", "quarantined", "duplicate"])
+    p.add_argument(
+        "--status", choices=["received", "processed", "quarantined", "held", "duplicate"]
+    )
     p.add_argument("--limit", type=int, default=50)
     p.set_defaults(func=cmd_inbound_list)
     search = sub.add_parser("search", help="the search index").add_subparsers(
@@ -401,6 +444,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p = search.add_parser("rebuild", parents=[common], help="index every case, customer, order")
     p.set_defaults(func=cmd_search_rebuild)
+    mail = sub.add_parser("mail", help="the email channel").add_subparsers(
+        dest="mail_cmd", required=True
+    )
+    p = mail.add_parser(
+        "import", parents=[common], help="import .eml files, folders of them and mbox files"
+    )
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--mailbox", help="the mailbox address they were sent to (else: by recipient)")
+    p.add_argument(
+        "--budget", type=float, default=20.0, help="seconds allowed to read one mail (default 20)"
+    )
+    p.set_defaults(func=cmd_mail_import)
     p = inbound.add_parser("replay", parents=[common], help="process quarantined payloads again")
     p.add_argument("--id", type=int, action="append", help="only this id (repeatable)")
     p.set_defaults(func=cmd_inbound_replay)

@@ -111,9 +111,7 @@ def test_blank_reply_is_422(world: World, client_for: ClientFor) -> None:
 # --- ids -------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "case_id", ["0", "-1", "987654321", str(2**63), str(10**30), "9" * 200]
-)
+@pytest.mark.parametrize("case_id", ["0", "-1", "987654321", str(2**63), str(10**30), "9" * 200])
 def test_unknown_huge_and_negative_ids_are_404(
     case_id: str, world: World, client_for: ClientFor
 ) -> None:

@@ -40,9 +40,7 @@ def test_walking_every_page_yields_each_visible_case_once(world: World) -> None:
         CaseFactory(customer=world.a.customer, team=world.a.team, subject=f"A{i}")
     for i in range(9):
         CaseFactory(customer=world.b.customer, team=world.b.team, subject=f"B{i}")
-    visible = set(
-        Case.objects.filter(team=world.a.team).values_list("pk", flat=True)
-    )
+    visible = set(Case.objects.filter(team=world.a.team).values_list("pk", flat=True))
     ids, pages = walk(token_client(world.a.agent), "/cases", {"limit": 5})
     assert len(ids) == len(set(ids)), "a case appeared twice"
     assert set(ids) == visible

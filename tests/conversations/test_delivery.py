@@ -23,6 +23,9 @@ class CountingAdapter:
     def __init__(self) -> None:
         self.sent: list[int] = []
 
+    def prepare(self, message: Message) -> None:
+        return None
+
     def deliver(self, message: Message) -> DeliveryStatus:
         self.sent.append(message.pk)
         return DeliveryStatus.SENT
@@ -61,6 +64,9 @@ def test_reply_is_delivered_after_commit_once(
 def test_permanent_failure_is_visible_on_the_message(monkeypatch: pytest.MonkeyPatch) -> None:
     class Refusing:
         kind = "web"
+
+        def prepare(self, message: Message) -> None:
+            return None
 
         def deliver(self, message: Message) -> DeliveryStatus:
             raise registry.DeliveryError("mailbox does not exist", permanent=True)

@@ -31,6 +31,9 @@ class EventKind:
     COMMITMENT_BROKEN = "commitment_broken"
     COMMITMENT_WAIVED = "commitment_waived"
     SECOND_OPINION_REQUESTED = "second_opinion_requested"
+    DELIVERY_FAILED = "delivery_failed"
+    DELIVERY_DELAYED = "delivery_delayed"
+    AUTO_REPLY_RECEIVED = "auto_reply_received"
 
 
 def _owner(*, team: Team | None, assignee: User | None) -> dict[str, Any]:
@@ -202,4 +205,31 @@ def second_opinion_requested(
             "route": route,
             "reason": reason,
         },
+    )
+
+
+def delivery_reported(
+    *, case: Case, permanent: bool, message_id: int, address: str, status: str, detail: str
+) -> CaseEvent:
+    """A delivery report about one of our replies: it bounced (permanent) or is delayed."""
+    return _append(
+        case=case,
+        kind=EventKind.DELIVERY_FAILED if permanent else EventKind.DELIVERY_DELAYED,
+        actor=None,
+        data={
+            "message_id": message_id,
+            "address": address,
+            "status": status,
+            "detail": detail[:300],
+        },
+    )
+
+
+def auto_reply_received(*, case: Case, sender: str, subject: str, why: str) -> CaseEvent:
+    """An automatic reply (out of office, autoresponder) to this case: stored, not answered."""
+    return _append(
+        case=case,
+        kind=EventKind.AUTO_REPLY_RECEIVED,
+        actor=None,
+        data={"sender": sender, "subject": subject[:200], "why": why[:100]},
     )

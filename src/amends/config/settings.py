@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "amends.conversations",
     "amends.commitments",
     "amends.inbound",
+    "amends.mail",
     "amends.notifications",
     "amends.api",
     "amends.web",
@@ -273,6 +274,21 @@ if _env_bool("AMENDS_HTTPS"):
 EMAIL_BACKEND = os.environ.get(
     "AMENDS_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
+# The SMTP relay replies leave through. No host: Django's EMAIL_BACKEND (the console in the demo).
+AMENDS_SMTP = {
+    "host": os.environ.get("AMENDS_SMTP_HOST", ""),
+    "port": os.environ.get("AMENDS_SMTP_PORT", ""),  # "" → 25 / 587 / 465 by security
+    "security": os.environ.get("AMENDS_SMTP_SECURITY", "starttls"),  # none | starttls | tls
+    "user": os.environ.get("AMENDS_SMTP_USER", ""),
+    "password": os.environ.get("AMENDS_SMTP_PASSWORD", ""),
+    "timeout": os.environ.get("AMENDS_SMTP_TIMEOUT", "30"),
+}
+# Right-hand side of our Message-IDs; empty: each brand's sender domain.
+AMENDS_MAIL_DOMAIN = os.environ.get("AMENDS_MAIL_DOMAIN", "")
+# Mail larger than this is quarantined (and its sender told once); "" keeps the default 30 MB.
+AMENDS_MAIL_MAX_BYTES = os.environ.get("AMENDS_MAIL_MAX_BYTES", "")
+# A sender writing more than COUNT mails in SECONDS is taken for a mail loop.
+AMENDS_MAIL_SENDER_RATE = os.environ.get("AMENDS_MAIL_SENDER_RATE", "30/600")
 
 LOGGING = {
     "version": 1,

@@ -191,6 +191,21 @@ def event_words(event: CaseEvent) -> Words:
         )
     if kind in _COMMITMENT_KINDS:
         return _commitment(kind, actor, data)
+    if kind == EventKind.DELIVERY_FAILED:
+        return Words(
+            _("A reply could not be delivered to %(address)s") % {"address": data.get("address")},
+            " ".join(str(data.get(k) or "") for k in ("status", "detail")).strip(),
+        )
+    if kind == EventKind.DELIVERY_DELAYED:
+        return Words(
+            _("Delivery of a reply to %(address)s is delayed") % {"address": data.get("address")},
+            " ".join(str(data.get(k) or "") for k in ("status", "detail")).strip(),
+        )
+    if kind == EventKind.AUTO_REPLY_RECEIVED:
+        return Words(
+            _("An automatic reply arrived from %(sender)s") % {"sender": data.get("sender")},
+            str(data.get("subject") or ""),
+        )
     if kind == SECOND_OPINION_REQUESTED:
         owner = _owner(data.get("to"))
         reason = reason_text(str(data.get("reason") or ""))

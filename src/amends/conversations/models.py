@@ -24,6 +24,7 @@ class DeliveryStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
+    UNCERTAIN = "unsure", _("Perhaps sent: check before sending again")
 
 
 class Message(models.Model):
@@ -36,8 +37,12 @@ class Message(models.Model):
     author_customer = models.ForeignKey(
         "customers.Customer", null=True, blank=True, on_delete=models.SET_NULL
     )
-    body_text = models.TextField()
+    body_text = models.TextField(help_text="What is shown: for mail, without quoted history")
     body_html = models.TextField(blank=True)
+    # The whole text when ``body_text`` is a shortened view of it (mail with quoted history).
+    body_full = models.TextField(blank=True)
+    # Facts about how the message arrived: "signed", "encrypted", "auto-reply", …
+    labels = models.JSONField(default=list, blank=True)
     language = models.CharField(max_length=8, blank=True)
     external_id = models.CharField(max_length=300, blank=True)
     delivery_status = models.CharField(
@@ -74,6 +79,9 @@ class Attachment(models.Model):
     content_type = models.CharField(max_length=128, default="application/octet-stream")
     size = models.PositiveBigIntegerField(default=0)
     sha256 = models.CharField(max_length=64, blank=True)
+    # An image the mail's HTML shows in place (``cid:``); served like any other attachment.
+    content_id = models.CharField(max_length=250, blank=True)
+    inline = models.BooleanField(default=False)
     file = models.FileField(upload_to=attachment_key, max_length=255)
 
     class Meta:

@@ -50,15 +50,26 @@ def message_receive(
     external_id: str = "",
     language: str = "",
     attachments: Sequence[Upload] = (),
+    full_text: str = "",
+    html: str = "",
+    labels: Sequence[str] = (),
 ) -> Message:
-    """A customer's message lands on a case, with its attachments; a solved case opens again."""
+    """A customer's message lands on a case, with its attachments; a solved case opens again.
+
+    ``text`` is what is shown; ``full_text`` the whole text when ``text`` shortens it (a mail's
+    quoted history); ``html`` is already sanitised."""
     _check_attachments(attachments)
+    body_text = _clean_text(text)
+    full = full_text.replace("\x00", "").strip()
     message = Message.objects.create(
         case=case,
         channel=channel,
         direction=Direction.INBOUND,
         author_customer=case.customer,
-        body_text=_clean_text(text),
+        body_text=body_text,
+        body_full=full if full and full != body_text else "",
+        body_html=html,
+        labels=list(labels),
         external_id=external_id[:300],
         language=language,
         inbound=inbound,
@@ -105,8 +116,10 @@ def case_reply(
     elif case.status == CaseStatus.NEW:
         case_set_status(case=case, actor=actor, status=CaseStatus.OPEN, reason=reasons.FIRST_REPLY)
 
+    from amends.channels.registry import adapter_for
     from amends.conversations.tasks import message_deliver
 
+    adapter_for(message.channel).prepare(message)
     transaction.on_commit(lambda: message_deliver.enqueue(message_id=message.pk))
     return message
 
@@ -138,7 +151,9 @@ def _check_attachments(uploads: Sequence[Upload]) -> None:
 
 
 @transaction.atomic
-def attachment_store(*, message: Message, upload: Upload) -> Attachment:
+def attachment_store(
+    *, message: Message, upload: Upload, content_id: str = "", inline: bool = False
+) -> Attachment:
     """Keep one file with a message: checked again (type, first bytes, size), stored under a
     generated key, shown under its cleaned name. Inside ``discard_files_on_error`` the file is
     removed again if the surrounding work fails."""
@@ -154,6 +169,8 @@ def attachment_store(*, message: Message, upload: Upload) -> Attachment:
         content_type=checked.content_type,
         size=checked.size,
         sha256=checked.sha256,
+        content_id=content_id[:250],
+        inline=inline,
     )
     attachment.file.save(checked.filename, ContentFile(upload.data), save=False)
     remember_written(attachment.file.storage, attachment.file.name or "")

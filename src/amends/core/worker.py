@@ -111,6 +111,9 @@ class AmendsWorker(Worker):
                 from amends.commitments.services import commitments_sweep
 
                 commitments_sweep()
+                from amends.mail.outbound import outbox_sweep
+
+                outbox_sweep()
                 self._last_sweep = now
             if now - self._last_optimize >= OPTIMIZE_SECONDS:
                 from amends.core.maintenance import database_optimize

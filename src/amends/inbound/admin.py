@@ -1,6 +1,8 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
-from amends.inbound.models import InboundMessage
+from amends.inbound.models import InboundMessage, InboundStatus
 
 
 @admin.register(InboundMessage)
@@ -9,3 +11,22 @@ class InboundMessageAdmin(admin.ModelAdmin[InboundMessage]):
     list_filter = ("status", "channel")
     readonly_fields = ("sha256", "dedupe_key", "received_at", "processed_at")
     exclude = ("raw",)
+    actions = ("join_answered_case", "open_separate_case")
+
+    def _release(
+        self, request: HttpRequest, queryset: QuerySet[InboundMessage], *, join_case: bool
+    ) -> None:
+        from amends.mail.processing import mail_release
+
+        held = queryset.filter(status=InboundStatus.HELD, channel="email")
+        done = [mail_release(inbound, join_case=join_case) for inbound in held]
+        accepted = sum(1 for i in done if i.status == InboundStatus.PROCESSED)
+        self.message_user(request, f"{accepted} of {len(done)} held mails accepted", messages.INFO)
+
+    @admin.action(description="Held mail: add it to the case it answers")
+    def join_answered_case(self, request: HttpRequest, queryset: QuerySet[InboundMessage]) -> None:
+        self._release(request, queryset, join_case=True)
+
+    @admin.action(description="Held mail: open a separate case for its sender")
+    def open_separate_case(self, request: HttpRequest, queryset: QuerySet[InboundMessage]) -> None:
+        self._release(request, queryset, join_case=False)

@@ -10,6 +10,7 @@ class InboundStatus(models.TextChoices):
     RECEIVED = "received", _("Received")
     PROCESSED = "processed", _("Processed")
     QUARANTINED = "quarantined", _("Quarantined")
+    HELD = "held", _("Held for review")
     DUPLICATE = "duplicate", _("Duplicate")
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -136,7 +137,48 @@ def _thread(parsed: ParsedInbound, customer: Customer, orders: list[Order]) -> C
     return None
 
 
-def _apply(inbound: InboundMessage) -> Message:
+class HeldForReview(Exception):
+    """Stored and readable, but a person must decide where it belongs; ``str(exc)`` says why."""
+
+
+Processor = Callable[[InboundMessage], "Message | None"]
+
+# Channels whose payloads need more than a parser (email: threading by headers, loops, bounces)
+# register a processor; it returns the message it added, or None when the payload was stored
+# and handled without one (an auto-reply, a bounce). It sets ``inbound.case`` when it used one.
+_PROCESSORS: dict[str, Processor] = {}
+
+
+def register_processor(
+    channel: str,
+    processor: Processor,
+    *,
+    on_quarantine: Callable[[InboundMessage, Exception], None] | None = None,
+) -> None:
+    """``on_quarantine`` runs after a payload of this channel was quarantined (outside the
+    rolled-back work), e.g. to tell the sender once why."""
+    _PROCESSORS[channel] = processor
+    if on_quarantine is not None:
+        _QUARANTINE_HOOKS[channel] = on_quarantine
+
+
+_QUARANTINE_HOOKS: dict[str, Callable[[InboundMessage, Exception], None]] = {}
+
+
+def _after_quarantine(inbound: InboundMessage, exc: Exception) -> None:
+    hook = _QUARANTINE_HOOKS.get(inbound.channel)
+    if hook is None:
+        return
+    try:
+        hook(inbound, exc)
+    except Exception:  # a failing notice never loses the payload or its quarantine
+        logger.exception("after-quarantine step for inbound %s failed", inbound.pk)
+
+
+def _apply(inbound: InboundMessage) -> Message | None:
+    processor = _PROCESSORS.get(inbound.channel)
+    if processor is not None:
+        return processor(inbound)
     parsed = parser_for(inbound.channel)(bytes(inbound.raw), inbound.content_type)
     brand = Brand.objects.filter(code=parsed.brand_code).first()
     if brand is None:
@@ -251,19 +293,23 @@ def inbound_process(*, inbound: InboundMessage) -> InboundMessage:
     if inbound.status in {InboundStatus.PROCESSED, InboundStatus.DUPLICATE}:
         return inbound
     attempts = inbound.attempts + 1
+    inbound.reason = ""  # a processor may note what it did (an auto-reply stored, not answered)
     try:
         with discard_files_on_error(), transaction.atomic():
             _apply(inbound)
             InboundMessage.objects.filter(pk=inbound.pk).update(
                 status=InboundStatus.PROCESSED,
                 case=inbound.case,
-                reason="",
+                reason=inbound.reason,
                 attempts=attempts,
                 processed_at=timezone.now(),
             )
             inbound.status = InboundStatus.PROCESSED
+    except HeldForReview as exc:
+        _quarantine(inbound, attempts=attempts, reason=str(exc), status=InboundStatus.HELD)
     except (UnprocessableInbound, DomainError) as exc:
         _quarantine(inbound, attempts=attempts, reason=str(exc))
+        _after_quarantine(inbound, exc)
     except Exception as exc:  # anything else is a bug; the payload is still kept
         logger.exception("inbound %s failed", inbound.pk)
         _quarantine(
@@ -273,12 +319,18 @@ def inbound_process(*, inbound: InboundMessage) -> InboundMessage:
     return inbound
 
 
-def _quarantine(inbound: InboundMessage, *, attempts: int, reason: str) -> None:
+def _quarantine(
+    inbound: InboundMessage,
+    *,
+    attempts: int,
+    reason: str,
+    status: str = InboundStatus.QUARANTINED,
+) -> None:
     inbound.case = None
-    inbound.status = InboundStatus.QUARANTINED
+    inbound.status = status
     inbound.reason = reason[:2000]
     InboundMessage.objects.filter(pk=inbound.pk).update(
-        status=InboundStatus.QUARANTINED,
+        status=status,
         reason=inbound.reason,
         attempts=attempts,
         processed_at=timezone.now(),

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class MailConfig(AppConfig):
+    name = "amends.mail"
+    label = "mail"
+    verbose_name = "Email"
+
+    def ready(self) -> None:
+        from amends.mail import channel
+
+        channel.register_email_channel()

@@ -1,0 +1,102 @@
+"""``amends mail import``: .eml files, folders and mbox files, with a JSON summary."""
+
+from __future__ import annotations
+
+import json
+import mailbox as mbox_format
+from pathlib import Path
+
+import pytest
+
+from amends.cli import main
+from amends.inbound.models import InboundMessage, InboundStatus
+from amends.mail.importer import import_mail, reason_group
+from amends.mail.models import Mailbox
+from tests.factories import BrandFactory, TeamFactory
+from tests.mail.builders import build_mail
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def mailbox() -> Mailbox:
+    brand = BrandFactory(code="fr", sender_email="support@shop.example")
+    TeamFactory(brand=brand)
+    return Mailbox.objects.create(brand=brand, address="support@shop.example")
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, object]]:
+    code = main(["mail", "import", *args])
+    out = capsys.readouterr().out.strip().splitlines()
+    return code, json.loads(out[-1])
+
+
+def test_files_folders_and_mbox(
+    tmp_path: Path, mailbox: Mailbox, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "one.eml").write_bytes(build_mail(subject="one"))
+    folder = tmp_path / "folder" / "deeper"
+    folder.mkdir(parents=True)
+    (folder / "two.eml").write_bytes(build_mail(subject="two"))
+    box = mbox_format.mbox(tmp_path / "archive.mbox")
+    for subject in ("three", "four", "five"):
+        box.add(build_mail(subject=subject, sender=f"{subject}@mail.test"))
+    box.close()
+    code, summary = run(
+        capsys,
+        str(tmp_path / "one.eml"),
+        str(tmp_path / "folder"),
+        str(tmp_path / "archive.mbox"),
+        "--mailbox",
+        "support@shop.example",
+    )
+    assert code == 0
+    assert summary["read"] == summary["stored"] == 5
+    assert summary["duplicates"] == 0
+    assert summary["quarantined"] == {}
+    code, again = run(capsys, str(tmp_path), "--mailbox", "support@shop.example")
+    assert again["duplicates"] == 5
+    assert again["stored"] == 0
+    assert InboundMessage.objects.count() == 5
+
+
+def test_a_single_eml_starting_with_a_from_line_is_kept_whole(
+    tmp_path: Path, mailbox: Mailbox
+) -> None:
+    raw = b"From claire@mail.test Mon Mar  3 10:00:00 2025\n" + build_mail()
+    (tmp_path / "x.eml").write_bytes(raw)
+    import_mail([tmp_path / "x.eml"], mailbox=mailbox)
+    assert bytes(InboundMessage.objects.get().raw) == raw
+
+
+def test_quarantined_mail_is_counted_by_reason(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for brand_code in ("fr", "nl"):
+        TeamFactory(brand=BrandFactory(code=brand_code))
+    (tmp_path / "a.eml").write_bytes(build_mail(to="nobody@elsewhere.test"))
+    (tmp_path / "b.eml").write_bytes(build_mail(to="other@elsewhere.test"))
+    code, summary = run(capsys, str(tmp_path))
+    assert code == 0
+    assert summary["quarantined"] == {
+        "no storefront receives mail at nobody@elsewhere.test": 1,
+        "no storefront receives mail at other@elsewhere.test": 1,
+    }
+    assert InboundMessage.objects.filter(status=InboundStatus.QUARANTINED).count() == 2
+
+
+def test_a_missing_path_or_mailbox_is_a_clear_error(
+    tmp_path: Path, mailbox: Mailbox, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, summary = run(capsys, str(tmp_path / "nope.eml"))
+    assert code == 2
+    assert "no such file or folder" in str(summary["error"])
+    (tmp_path / "a.eml").write_bytes(build_mail())
+    code, summary = run(capsys, str(tmp_path / "a.eml"), "--mailbox", "who@shop.example")
+    assert code == 2
+    assert "support@shop.example" in str(summary["error"])
+
+
+def test_reasons_are_grouped_without_their_numbers() -> None:
+    assert reason_group("143 attachments; the limit is 40") == "N attachments; the limit is N"
+    assert reason_group("unknown storefront 'xx'") == "unknown storefront …"
