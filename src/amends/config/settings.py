@@ -283,6 +283,13 @@ AMENDS_SMTP = {
     "password": os.environ.get("AMENDS_SMTP_PASSWORD", ""),
     "timeout": os.environ.get("AMENDS_SMTP_TIMEOUT", "30"),
 }
+# Without an SMTP relay, replies to customers are written as .eml-like files under
+# EMAIL_FILE_PATH instead (the embedded demo keeps its hundreds of replies on disk rather than
+# printing them); any Django mail backend can be named here instead.
+AMENDS_MAIL_REPLY_BACKEND = os.environ.get(
+    "AMENDS_MAIL_REPLY_BACKEND", "django.core.mail.backends.filebased.EmailBackend"
+)
+EMAIL_FILE_PATH = os.environ.get("AMENDS_MAIL_FILE_PATH", str(DATA_DIR / "sent-mail"))
 # Right-hand side of our Message-IDs; empty: each brand's sender domain.
 AMENDS_MAIL_DOMAIN = os.environ.get("AMENDS_MAIL_DOMAIN", "")
 # Mail larger than this is quarantined (and its sender told once); "" keeps the default 30 MB.

@@ -50,6 +50,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMessage as DjangoEmailMessage
+from django.core.mail import get_connection
 from django.db import transaction
 from django.db.models import BooleanField, Q, Value
 from django.utils import timezone
@@ -384,11 +385,15 @@ class StoredMail(DjangoEmailMessage):
 
 
 def _send_with_backend(row: OutboundMail, attempt: int) -> str:
-    """No SMTP relay configured (the embedded demo): hand the mail to ``EMAIL_BACKEND``."""
+    """No SMTP relay configured (the embedded demo): hand the mail to
+    ``AMENDS_MAIL_REPLY_BACKEND`` (files under ``EMAIL_FILE_PATH`` by default), else to
+    ``EMAIL_BACKEND``."""
     if not _begin_data(row, attempt, None):
         return DeliveryStatus.QUEUED
     try:
-        count = StoredMail(row).send()
+        mail = StoredMail(row)
+        mail.connection = get_connection(settings.AMENDS_MAIL_REPLY_BACKEND or None)
+        count = mail.send()
     except Exception as exc:  # whatever the backend is, it may have sent part of the mail
         reason = f"the mail backend failed ({exc!r}); it may or may not have sent the mail"
         _settle(row, attempt, OutboundStatus.UNCERTAIN, last_error=reason)
