@@ -10,8 +10,9 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 PACKAGES=(
-    chromium # browser tests drive Debian's Chromium through Playwright
-    gettext  # msgfmt: compilemessages builds the .mo translation catalogues at install
+    chromium       # browser tests drive Debian's Chromium through Playwright
+    gettext        # msgfmt: compilemessages builds the .mo translation catalogues at install
+    dovecot-imapd  # the mail tests poll a real IMAP server on loopback (not started on install)
 )
 # The front-end libraries come from the npm registry (scripts/vendor.sh runs `npm ci`). Any npm
 # will do — a NodeSource or nvm install counts — so Debian's is added only when none is on PATH.

@@ -371,6 +371,41 @@ def cmd_mail_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_mail_poll(args: argparse.Namespace) -> int:
+    _setup(args.data_dir)
+    from amends.mail.imap import run_imap
+    from amends.mail.models import Mailbox
+
+    ids = None
+    if args.mailbox:
+        found = dict(Mailbox.objects.filter(address__in=args.mailbox).values_list("address", "pk"))
+        missing = sorted(set(args.mailbox) - set(found))
+        if missing:
+            known = ", ".join(Mailbox.objects.values_list("address", flat=True)[:10]) or "none"
+            raise Fail(f"no mailbox {', '.join(missing)}; known mailboxes: {known}")
+        ids = list(found.values())
+    if not args.once:
+        _say("polling IMAP mailboxes" + (" (IDLE)" if args.idle else "") + "; Ctrl+C stops")
+    summary = run_imap(ids, idle=args.idle, once=args.once, interval=args.interval)
+    _say(
+        f"{summary['stored']} stored, {summary['duplicates']} already stored, "
+        f"{summary['errors']} mailbox(es) failing"
+    )
+    _summary(summary)
+    return 0 if not summary["errors"] else 3
+
+
+def cmd_mail_serve(args: argparse.Namespace) -> int:
+    _setup(args.data_dir)
+    from amends.mail.lmtp import serve_lmtp
+
+    protocol = "SMTP" if args.smtp else "LMTP"
+    _say(f"receiving mail by {protocol} on {args.host}:{args.port}; Ctrl+C stops")
+    serve_lmtp(args.host, args.port, lmtp=not args.smtp)
+    _summary({"stopped": True})
+    return 0
+
+
 # --- parser -----------------------------------------------------------------------------------
 
 
@@ -456,6 +491,26 @@ def build_parser() -> argparse.ArgumentParser:
         "--budget", type=float, default=20.0, help="seconds allowed to read one mail (default 20)"
     )
     p.set_defaults(func=cmd_mail_import)
+    p = mail.add_parser("poll", parents=[common], help="fetch new mail from the IMAP mailboxes")
+    p.add_argument("--mailbox", action="append", help="only this mailbox address (repeatable)")
+    p.add_argument(
+        "--idle", action="store_true", help="stay connected and fetch mail as it arrives (IDLE)"
+    )
+    p.add_argument("--once", action="store_true", help="one round, then exit")
+    p.add_argument(
+        "--interval",
+        type=float,
+        default=60.0,
+        help="seconds between rounds (with --idle: between looks for new mailboxes)",
+    )
+    p.set_defaults(func=cmd_mail_poll)
+    p = mail.add_parser(
+        "serve", parents=[common], help="receive mail from the MTA by LMTP (or SMTP)"
+    )
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8024)
+    p.add_argument("--smtp", action="store_true", help="speak SMTP instead of LMTP")
+    p.set_defaults(func=cmd_mail_serve)
     p = inbound.add_parser("replay", parents=[common], help="process quarantined payloads again")
     p.add_argument("--id", type=int, action="append", help="only this id (repeatable)")
     p.set_defaults(func=cmd_inbound_replay)

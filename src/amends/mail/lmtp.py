@@ -1,0 +1,321 @@
+"""Mail in by delivery: the LMTP (or SMTP) endpoint an MTA hands the support addresses' mail to.
+
+The MTA keeps a mail until it hears 250, so 250 is said only once ``intake.mail_store`` has
+committed the mail; a database that fails answers 451 4.3.0 and the MTA tries again later (what
+was stored already is recognised and stored once). A recipient amends has no mailbox for is
+refused at RCPT with 550 5.1.1, and a mail over the size limit with 552 (the limit is advertised
+with SIZE). Over LMTP every accepted recipient gets its own answer after the data (RFC 2033).
+
+As the final delivery agent the endpoint adds ``Return-Path`` (the envelope sender) and
+``Delivered-To`` (the envelope recipient, with any ``+tag``) on top of the mail, as Dovecot or
+Postfix's local delivery do: the reader tells bounces by the first and sees the tag in the second.
+
+Database work runs in worker threads, never on the event loop; each thread closes its database
+connection afterwards. Processing starts after the answer, on a thread of its own, so it neither
+delays nor fails the 250; mail it did not get to stays *received* and is processed at the next
+start (or by the periodic sweep).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import contextlib
+import datetime as dt
+import functools
+import logging
+import re
+import socket
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from aiosmtpd.lmtp import LMTP
+from aiosmtpd.smtp import SMTP, Envelope, Session
+from django.conf import settings
+from django.db import connection
+
+from amends.mail.imap import stop_on_signals
+from amends.mail.intake import mail_store
+from amends.mail.models import Mailbox
+from amends.mail.parsed import MailLimits
+from amends.mail.tasks import stored_mail_process, stored_mail_process_pending
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_PORT = 8024
+MAX_RECIPIENTS = 100
+# RFC 5321 allows 1,000 octets a line; some senders write longer ones, and refusing them would
+# bounce a customer's mail, so the endpoint reads lines up to this length.
+MAX_LINE_BYTES = 1024 * 1024
+# Stored mail that no delivery processed (the endpoint stopped first) is taken up this often.
+SWEEP_SECONDS = 300.0
+SWEEP_AGE = dt.timedelta(minutes=5)
+
+TEMPORARY = "451 4.3.0 Temporary failure, please try again later"
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f]")
+
+T = TypeVar("T")
+
+
+def max_bytes() -> int:
+    """The largest mail accepted: ``AMENDS_MAIL_MAX_BYTES``, else the reader's limit."""
+    configured = getattr(settings, "AMENDS_MAIL_MAX_BYTES", None)
+    return int(configured) if configured else MailLimits().max_bytes
+
+
+def mailbox_for_address(address: str) -> Mailbox | None:
+    """The active mailbox an envelope recipient belongs to: ``support+AM-12@shop.example``
+    belongs to ``support@shop.example``. Case does not matter."""
+    address = address.strip().strip("<>")
+    local, at, domain = address.rpartition("@")
+    if not at or not local or not domain:
+        return None
+    active = Mailbox.objects.filter(active=True)
+    found = active.filter(address__iexact=address).first()
+    if found is None and "+" in local:
+        base = local.split("+", 1)[0]
+        if base:
+            found = active.filter(address__iexact=f"{base}@{domain}").first()
+    return found
+
+
+def _closing_connection(func: Callable[..., T], *args: Any) -> T:
+    """Run database work, then close this thread's connection: the executors' threads are
+    reused, and a connection must not outlive the work that needed it."""
+    try:
+        return func(*args)
+    finally:
+        connection.close()
+
+
+def _trace_value(value: str) -> str:
+    return _UNSAFE.sub("", value)[:500]
+
+
+def _with_trace(raw: bytes, *, sender: str, recipients: list[str]) -> bytes:
+    lines = [f"Return-Path: <{_trace_value(sender)}>"]
+    lines += [f"Delivered-To: {_trace_value(rcpt)}" for rcpt in recipients]
+    return ("\r\n".join(lines) + "\r\n").encode("utf-8") + raw
+
+
+def _store_all(raw: bytes, sender: str, recipients: list[str]) -> tuple[list[str], list[int]]:
+    """Store the mail once per mailbox among the recipients; one status per recipient, and the
+    ids of the rows created."""
+    statuses = [TEMPORARY] * len(recipients)
+    created: list[int] = []
+    by_mailbox: dict[str, tuple[Mailbox | None, list[int]]] = {}
+    for index, rcpt in enumerate(recipients):
+        try:
+            mailbox = mailbox_for_address(rcpt)
+        except Exception:
+            logger.exception("looking up the mailbox of %s failed", rcpt)
+            continue
+        # Accepted at RCPT, so stored even if the mailbox was removed since: nothing is lost.
+        key = mailbox.address if mailbox is not None else rcpt.lower()
+        by_mailbox.setdefault(key, (mailbox, []))[1].append(index)
+    for key, (mailbox, indexes) in by_mailbox.items():
+        data = _with_trace(raw, sender=sender, recipients=[recipients[i] for i in indexes])
+        try:
+            result = mail_store(data, mailbox=mailbox, source=key)
+        except Exception:  # the database failed: the MTA keeps the mail and tries again
+            logger.exception("storing delivered mail for %s failed", key)
+            continue
+        if result.created:
+            created.append(result.inbound.pk)
+        for index in indexes:
+            statuses[index] = f"250 2.0.0 <{_trace_value(recipients[index])}> stored"
+    return statuses, created
+
+
+def _process_stored(ids: list[int]) -> None:
+    for inbound_id in ids:
+        try:
+            stored_mail_process(inbound_id=inbound_id)
+        except Exception:  # stays received; the sweep or the next start processes it
+            logger.exception("processing delivered mail %s failed; it stays pending", inbound_id)
+
+
+class Delivery:
+    """The aiosmtpd handler: recipients checked against the mailboxes, mail stored before 250."""
+
+    def __init__(self, *, lmtp: bool, processor: concurrent.futures.Executor) -> None:
+        self.lmtp = lmtp
+        self.processor = processor
+
+    async def handle_RCPT(
+        self,
+        server: SMTP,
+        session: Session,
+        envelope: Envelope,
+        address: str,
+        rcpt_options: list[str],
+    ) -> str:
+        if len(envelope.rcpt_tos) >= MAX_RECIPIENTS:
+            return "452 4.5.3 Too many recipients"
+        try:
+            mailbox = await asyncio.to_thread(_closing_connection, mailbox_for_address, address)
+        except Exception:
+            logger.exception("looking up the mailbox of %s failed", address)
+            return TEMPORARY
+        if mailbox is None:
+            return f"550 5.1.1 <{_trace_value(address)}>: no such mailbox here"
+        envelope.rcpt_tos.append(address)
+        envelope.rcpt_options.extend(rcpt_options)
+        return "250 2.1.5 OK"
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        raw = envelope.original_content or b""
+        recipients = list(envelope.rcpt_tos)
+        statuses, created = await asyncio.to_thread(
+            _closing_connection, _store_all, raw, envelope.mail_from or "", recipients
+        )
+        if created:
+            # On a thread of its own: processing neither holds back this answer nor can fail it.
+            self.processor.submit(_closing_connection, _process_stored, created)
+        if self.lmtp:
+            return "\r\n".join(statuses)
+        if all(status.startswith("250") for status in statuses):
+            return "250 2.0.0 Stored"
+        return TEMPORARY
+
+    async def handle_exception(self, error: Exception) -> str:
+        # A fault of ours must not make the MTA bounce the mail: answer "try again later".
+        logger.exception("mail delivery failed", exc_info=error)
+        return TEMPORARY
+
+
+class _LMTPServer(LMTP):
+    """aiosmtpd's LMTP, answering once per recipient also when it refuses the data itself (too
+    large, a line too long): an LMTP client waits for one reply per accepted recipient."""
+
+    line_length_limit = MAX_LINE_BYTES
+    _in_data = False
+
+    def _set_post_data_state(self) -> None:
+        self._in_data = False
+        super()._set_post_data_state()  # type: ignore[no-untyped-call]
+
+    async def push(self, status: Any) -> None:
+        if isinstance(status, str) and status.startswith("354"):
+            self._in_data = True
+        elif (
+            self._in_data
+            and isinstance(status, str)
+            and "\r\n" not in status
+            and self.envelope is not None
+            and len(self.envelope.rcpt_tos) > 1
+        ):
+            status = "\r\n".join([status] * len(self.envelope.rcpt_tos))
+        await super().push(status)
+
+
+class _SMTPServer(SMTP):
+    line_length_limit = MAX_LINE_BYTES
+
+
+class MailEndpoint:
+    """The endpoint on an event loop in a thread of its own; ``port=0`` picks a free port."""
+
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = DEFAULT_PORT,
+        *,
+        lmtp: bool = True,
+        limit: int | None = None,
+    ) -> None:
+        self.host = host
+        self.port = port
+        self.lmtp = lmtp
+        self.limit = limit or max_bytes()
+        self._processor = concurrent.futures.ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix="amends-mail-process"
+        )
+        self._handler = Delivery(lmtp=lmtp, processor=self._processor)
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._ready = threading.Event()
+        self._error: BaseException | None = None
+
+    def _protocol(self) -> SMTP:
+        kind = _LMTPServer if self.lmtp else _SMTPServer
+        return kind(
+            self._handler,
+            data_size_limit=self.limit,
+            enable_SMTPUTF8=True,
+            hostname=socket.gethostname(),
+            ident="amends",
+            loop=self._loop,
+        )
+
+    def _run(self) -> None:
+        loop = asyncio.new_event_loop()
+        self._loop = loop
+        asyncio.set_event_loop(loop)
+        try:
+            server = loop.run_until_complete(
+                loop.create_server(self._protocol, self.host, self.port)
+            )
+        except BaseException as exc:
+            self._error = exc
+            self._ready.set()
+            loop.close()
+            return
+        self.port = int(server.sockets[0].getsockname()[1])
+        self._ready.set()
+        try:
+            loop.run_forever()
+        finally:
+            server.close()
+            sessions = asyncio.all_tasks(loop)
+            for task in sessions:
+                task.cancel()
+            loop.run_until_complete(asyncio.gather(*sessions, return_exceptions=True))
+            # Stores already running in threads finish (their mail is committed; unanswered, the
+            # MTA delivers it again and the dedupe recognises it).
+            loop.run_until_complete(loop.shutdown_default_executor())
+            loop.close()
+
+    def start(self) -> MailEndpoint:
+        self._thread = threading.Thread(target=self._run, name="amends-mail-endpoint", daemon=True)
+        self._thread.start()
+        self._ready.wait()
+        if self._error is not None:
+            raise self._error
+        return self
+
+    def stop(self) -> None:
+        if self._loop is not None and self._thread is not None and self._thread.is_alive():
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join()
+        self._processor.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self) -> MailEndpoint:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+
+def serve_lmtp(
+    host: str = "127.0.0.1",
+    port: int = DEFAULT_PORT,
+    *,
+    lmtp: bool = True,
+    stop: threading.Event | None = None,
+) -> None:
+    """``amends mail serve``: receive mail by LMTP (or SMTP) until ``stop`` is set (without one
+    of the caller's, until SIGTERM or SIGINT)."""
+    handle_signals = stop is None
+    stop = stop or threading.Event()
+    signals = stop_on_signals(stop) if handle_signals else contextlib.nullcontext()
+    with signals, MailEndpoint(host, port, lmtp=lmtp) as endpoint:
+        logger.info(
+            "receiving mail by %s on %s:%s", "LMTP" if lmtp else "SMTP", host, endpoint.port
+        )
+        _closing_connection(stored_mail_process_pending)
+        while not stop.wait(SWEEP_SECONDS):
+            _closing_connection(
+                functools.partial(stored_mail_process_pending, older_than=SWEEP_AGE)
+            )
