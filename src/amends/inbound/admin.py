@@ -1,6 +1,8 @@
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from amends.inbound.models import InboundMessage, InboundStatus
 
@@ -21,12 +23,21 @@ class InboundMessageAdmin(admin.ModelAdmin[InboundMessage]):
         held = queryset.filter(status=InboundStatus.HELD, channel="email")
         done = [mail_release(inbound, join_case=join_case) for inbound in held]
         accepted = sum(1 for i in done if i.status == InboundStatus.PROCESSED)
-        self.message_user(request, f"{accepted} of {len(done)} held mails accepted", messages.INFO)
+        self.message_user(
+            request,
+            ngettext(
+                "%(accepted)d of %(count)d held mail accepted",
+                "%(accepted)d of %(count)d held mails accepted",
+                len(done),
+            )
+            % {"accepted": accepted, "count": len(done)},
+            messages.INFO,
+        )
 
-    @admin.action(description="Held mail: add it to the case it answers")
+    @admin.action(description=_("Held mail: add it to the case it answers"))
     def join_answered_case(self, request: HttpRequest, queryset: QuerySet[InboundMessage]) -> None:
         self._release(request, queryset, join_case=True)
 
-    @admin.action(description="Held mail: open a separate case for its sender")
+    @admin.action(description=_("Held mail: open a separate case for its sender"))
     def open_separate_case(self, request: HttpRequest, queryset: QuerySet[InboundMessage]) -> None:
         self._release(request, queryset, join_case=False)
