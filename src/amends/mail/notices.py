@@ -12,10 +12,11 @@ import logging
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext
 from django_tasks import task
 
+from amends.core import register
 from amends.inbound.models import InboundMessage
 from amends.mail.models import Mailbox, SenderNotice
 from amends.mail.processing import limits as mail_limits
@@ -36,10 +37,13 @@ def tell_sender_once(*, address: str, inbound_id: int) -> None:
     sender_notice_send.enqueue(inbound_id=inbound_id, address=address)
 
 
-def _from_address(mailbox: Mailbox | None) -> tuple[str, str]:
+def _from_address(mailbox: Mailbox | None) -> tuple[str, str, str]:
+    """Who the notice is from, and the storefront's language and register it is written in
+    (the sender may be no customer yet, so the storefront's defaults)."""
     if mailbox is not None:
-        return mailbox.brand.sender_email or mailbox.address, mailbox.brand.default_language
-    return "", "en"
+        brand = mailbox.brand
+        return brand.sender_email or mailbox.address, brand.default_language, brand.default_register
+    return "", "en", "formal"
 
 
 @task()
@@ -47,9 +51,9 @@ def sender_notice_send(*, inbound_id: int, address: str) -> str:
     inbound = InboundMessage.objects.filter(pk=inbound_id).first()
     if inbound is None:
         return "missing"
-    sender, language = _from_address(mailbox_for(inbound))
+    sender, language, address_register = _from_address(mailbox_for(inbound))
     limits = mail_limits()
-    with translation.override(language):
+    with register.override(language, address_register):
         subject = gettext("Your mail could not be accepted")
         body = gettext(
             "Hello,\n\nWe received your mail, but we could not accept it: it is larger than "
