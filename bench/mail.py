@@ -92,9 +92,10 @@ def peak_mb(kilobytes: int) -> float:
 
 
 def cpu_seconds() -> float:
-    """CPU time of this process so far (user and system)."""
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
+    """CPU time of this process and its finished children so far (user and system)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 # --- inside a child process: Django on the database the environment names ---------------------
@@ -161,7 +162,7 @@ def storefronts(imap: dict[str, Any] | None) -> None:
         Mailbox.objects.create(**fields)
 
 
-def ingest_import(folder: Path) -> dict[str, Any]:
+def ingest_import(folder: Path, jobs: int = 1) -> dict[str, Any]:
     from amends.mail.importer import import_mail
 
     def report(summary: Any) -> None:
@@ -169,7 +170,7 @@ def ingest_import(folder: Path) -> dict[str, Any]:
             progress(f"  import: {summary.read:,} mails")
 
     started, cpu = time.perf_counter(), cpu_seconds()
-    summary = import_mail([folder / mailbox_gen.MAIL], progress=report)
+    summary = import_mail([folder / mailbox_gen.MAIL], progress=report, jobs=jobs)
     seconds = time.perf_counter() - started
     progress_done()
     return {"seconds": seconds, "cpu_seconds": cpu_seconds() - cpu, "detail": summary.as_dict()}
@@ -314,6 +315,7 @@ def child_main(argv: list[str]) -> int:
     parser.add_argument("--folder", default="")
     parser.add_argument("--imap", default="", help="JSON: host, port, user, password")
     parser.add_argument("--clients", type=int, default=2)
+    parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("--profile-out", default="")
     args = parser.parse_args(argv)
     setup_django()
@@ -322,7 +324,7 @@ def child_main(argv: list[str]) -> int:
     if args.step == "prepare":
         result = prepare(json.loads(args.imap) if args.imap else None)
     elif args.step == "import":
-        result = ingest_import(folder)
+        result = ingest_import(folder, jobs=args.jobs)
     elif args.step == "profile":
         import cProfile
 
@@ -456,6 +458,7 @@ def run_way(
     data_dir: Path,
     database_url: str,
     clients: int,
+    jobs: int = 1,
     keep: bool = False,
 ) -> dict[str, Any]:
     count = len(manifest["mails"])
@@ -469,7 +472,7 @@ def run_way(
             say(f"{way}: preparing a fresh database")
             before, _ = run_child(["prepare", *imap_args], env)
             say(f"{way}: {count:,} mails")
-            args = [way, "--folder", str(folder), "--clients", str(clients)]
+            args = [way, "--folder", str(folder), "--clients", str(clients), "--jobs", str(jobs)]
             result, child_peak = run_child(args, env)
     finally:
         if dovecot is not None:
@@ -625,6 +628,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--clients", type=int, default=2, help="LMTP client threads")
     parser.add_argument(
+        "--jobs", type=int, default=2, help="import processes (amends mail import --jobs)"
+    )
+    parser.add_argument(
         "--ways", default=",".join(WAYS), help="comma-separated: " + ", ".join(WAYS)
     )
     parser.add_argument("--no-peer", action="store_true", help="skip django-helpdesk")
@@ -677,6 +683,7 @@ def main(argv: list[str] | None = None) -> int:
                     data_dir=data_dir,
                     database_url=args.database_url,
                     clients=args.clients,
+                    jobs=args.jobs,
                     keep=args.keep,
                 )
             )

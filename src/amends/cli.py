@@ -341,6 +341,8 @@ def cmd_mail_import(args: argparse.Namespace) -> int:
         if mailbox is None:
             known = ", ".join(Mailbox.objects.values_list("address", flat=True)[:10]) or "none"
             raise Fail(f"no mailbox {args.mailbox!r}; known mailboxes: {known}")
+    if args.jobs < 1:
+        raise Fail(f"--jobs must be 1 or more, not {args.jobs}")
     tty = sys.stderr.isatty()
 
     def progress(summary: ImportSummary) -> None:
@@ -355,7 +357,11 @@ def cmd_mail_import(args: argparse.Namespace) -> int:
 
     try:
         summary = import_mail(
-            [Path(p) for p in args.paths], mailbox=mailbox, budget=args.budget, progress=progress
+            [Path(p) for p in args.paths],
+            mailbox=mailbox,
+            budget=args.budget,
+            progress=progress,
+            jobs=args.jobs,
         )
     except FileNotFoundError as exc:
         raise Fail(str(exc)) from exc
@@ -489,6 +495,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--mailbox", help="the mailbox address they were sent to (else: by recipient)")
     p.add_argument(
         "--budget", type=float, default=20.0, help="seconds allowed to read one mail (default 20)"
+    )
+    p.add_argument(
+        "--jobs",
+        type=int,
+        default=1,
+        help="processes sharing the work, each taking some senders' mail (default 1)",
     )
     p.set_defaults(func=cmd_mail_import)
     p = mail.add_parser("poll", parents=[common], help="fetch new mail from the IMAP mailboxes")

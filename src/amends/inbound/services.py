@@ -154,12 +154,20 @@ def register_processor(
     processor: Processor,
     *,
     on_quarantine: Callable[[InboundMessage, Exception], None] | None = None,
+    prepare: Callable[[InboundMessage], None] | None = None,
 ) -> None:
     """``on_quarantine`` runs after a payload of this channel was quarantined (outside the
-    rolled-back work), e.g. to tell the sender once why."""
+    rolled-back work), e.g. to tell the sender once why. ``prepare`` runs before the
+    transaction opens, for work that needs no database (parsing): on SQLite a transaction holds
+    the one write lock, so what is done outside it can overlap with another process's writes."""
     _PROCESSORS[channel] = processor
     if on_quarantine is not None:
         _QUARANTINE_HOOKS[channel] = on_quarantine
+    if prepare is not None:
+        _PREPARERS[channel] = prepare
+
+
+_PREPARERS: dict[str, Callable[[InboundMessage], None]] = {}
 
 
 _QUARANTINE_HOOKS: dict[str, Callable[[InboundMessage, Exception], None]] = {}
@@ -294,6 +302,12 @@ def inbound_process(*, inbound: InboundMessage) -> InboundMessage:
         return inbound
     attempts = inbound.attempts + 1
     inbound.reason = ""  # a processor may note what it did (an auto-reply stored, not answered)
+    preparer = _PREPARERS.get(inbound.channel)
+    if preparer is not None:
+        try:
+            preparer(inbound)
+        except Exception:  # the processor does the work itself, and reports what fails
+            logger.exception("preparing inbound %s failed", inbound.pk)
     try:
         with discard_files_on_error(), transaction.atomic():
             _apply(inbound)

@@ -7,6 +7,7 @@ class MailConfig(AppConfig):
     verbose_name = "Email"
 
     def ready(self) -> None:
-        from amends.mail import channel
+        from amends.mail import channel, directory
 
         channel.register_email_channel()
+        directory.connect()

@@ -33,6 +33,7 @@ from amends.customers.models import Customer, CustomerIdentity, IdentityKind
 from amends.inbound.models import InboundMessage
 from amends.inbound.parsed import UnprocessableInbound
 from amends.inbound.services import HeldForReview
+from amends.mail.directory import directory
 from amends.mail.intake import message_id_of, normalise_message_id
 from amends.mail.loops import auto_reply_reason, over_rate, own_addresses, strip_tag
 from amends.mail.models import (
@@ -76,23 +77,22 @@ def limits() -> MailLimits:
 def mailbox_for(inbound: InboundMessage) -> Mailbox | None:
     if not inbound.source:
         return None
-    return Mailbox.objects.select_related("brand").filter(address=inbound.source).first()
+    return directory().mailboxes.get(inbound.source.lower())
 
 
 def _brand_for(mailbox: Mailbox | None, mail: ParsedMail) -> Brand:
     if mailbox is not None:
         return mailbox.brand
+    known = directory()
     recipients = [strip_tag(a) for a in (*mail.delivered_to, *mail.to, *mail.cc) if a]
-    if recipients:
-        found = Mailbox.objects.select_related("brand").filter(address__in=recipients).first()
-        if found is not None:
-            return found.brand
-        brand = Brand.objects.filter(sender_email__in=recipients).first()
-        if brand is not None:
-            return brand
-    brands = list(Brand.objects.all()[:2])
-    if len(brands) == 1:
-        return brands[0]
+    for address in recipients:
+        if address in known.mailboxes:
+            return known.mailboxes[address].brand
+    for address in recipients:
+        if address in known.senders:
+            return known.senders[address]
+    if known.only_brand is not None:
+        return known.only_brand
     shown = ", ".join(recipients[:5]) or "no readable recipient"
     raise UnprocessableInbound(f"no storefront receives mail at {shown}")
 
@@ -229,15 +229,41 @@ def _handle_report(received: ReceivedMail, mail: ParsedMail, report: DeliveryRep
 # --- the processor ----------------------------------------------------------------------------
 
 
-def process_mail(inbound: InboundMessage) -> Message | None:
+# Mail parsed by ``prepare_mail`` before the transaction, by inbound id; taken once.
+_prepared: dict[int, ParsedMail | MailRejected] = {}
+_PREPARED_MAX = 64
+
+
+def prepare_mail(inbound: InboundMessage) -> None:
+    """Parse outside the transaction (see ``inbound.services.register_processor``)."""
     from amends.mail.parse import parse_mail
 
+    if len(_prepared) >= _PREPARED_MAX:  # left by processing that never ran; parse again then
+        _prepared.clear()
+    try:
+        _prepared[inbound.pk] = parse_mail(bytes(inbound.raw), limits())
+    except MailRejected as exc:
+        _prepared[inbound.pk] = exc
+
+
+def _parsed(inbound: InboundMessage) -> ParsedMail:
+    from amends.mail.parse import parse_mail
+
+    found = _prepared.pop(inbound.pk, None)
+    if found is None:
+        try:
+            return parse_mail(bytes(inbound.raw), limits())
+        except MailRejected as exc:
+            found = exc
+    if isinstance(found, MailRejected):
+        raise UnprocessableInbound(found.reason) from found
+    return found
+
+
+def process_mail(inbound: InboundMessage) -> Message | None:
     raw = bytes(inbound.raw)
     mailbox = mailbox_for(inbound)
-    try:
-        mail = parse_mail(raw, limits())
-    except MailRejected as exc:
-        raise UnprocessableInbound(exc.reason) from exc
+    mail = _parsed(inbound)
     received = ReceivedMail(
         inbound=inbound,
         mailbox=mailbox,

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from amends.carriers.models import Shipment
 from amends.cases.models import Case
@@ -117,22 +120,63 @@ def index_object(*, kind: str, pk: int) -> None:
     if entry is None:
         SearchEntry.objects.filter(kind=kind, object_id=pk).delete()
         return
-    SearchEntry.objects.update_or_create(
-        kind=kind,
-        object_id=pk,
-        defaults={
-            "title": entry.title[:300],
-            "subtitle": entry.subtitle[:300],
-            "body": words_of(entry.body[:MAX_BODY_CHARS]),
-            "language": entry.language,
-            "identifiers": identifiers_of(list(entry.identifiers)),
-            "names": folded_words(entry.names),
-        },
-    )
+    fields = {
+        "title": entry.title[:300],
+        "subtitle": entry.subtitle[:300],
+        "body": words_of(entry.body[:MAX_BODY_CHARS]),
+        "language": entry.language,
+        "identifiers": identifiers_of(list(entry.identifiers)),
+        "names": folded_words(entry.names),
+        "updated_at": timezone.now(),  # update() skips auto_now
+    }
+    # One statement for the usual case (the entry exists); update_or_create reads it first.
+    if SearchEntry.objects.filter(kind=kind, object_id=pk).update(**fields):
+        return
+    try:
+        with transaction.atomic():
+            SearchEntry.objects.create(kind=kind, object_id=pk, **fields)
+    except IntegrityError:  # written a moment ago by another process: ours is as new
+        SearchEntry.objects.filter(kind=kind, object_id=pk).update(**fields)
+
+
+# Inside ``deferred()``: the objects to index when it flushes, each once.
+_deferred: ContextVar[set[tuple[str, int]] | None] = ContextVar(
+    "amends_search_deferred", default=None
+)
 
 
 def index_after_commit(*, kind: str, pk: int) -> None:
+    pending = _deferred.get()
+    if pending is not None:
+        pending.add((kind, pk))
+        return
     transaction.on_commit(lambda: index_object(kind=kind, pk=pk))
+
+
+@contextmanager
+def deferred() -> Iterator[Callable[[], int]]:
+    """Collect index updates instead of writing each after its commit; write each object once
+    when ``flush()`` is called and when the block ends. For bulk work (a mail import, an IMAP
+    batch), where one case changes several times: a new case, its first message and its order
+    are indexed once, not three times. An object whose transaction rolled back is indexed as it
+    is (or its entry removed), which is what indexing does anyway."""
+    pending: set[tuple[str, int]] = set()
+    token = _deferred.set(pending)
+
+    def flush() -> int:
+        items = sorted(pending)
+        pending.clear()
+        if items:
+            with transaction.atomic():
+                for kind, pk in items:
+                    index_object(kind=kind, pk=pk)
+        return len(items)
+
+    try:
+        yield flush
+    finally:
+        _deferred.reset(token)
+        flush()
 
 
 def _all_ids() -> Iterator[tuple[str, int]]:
