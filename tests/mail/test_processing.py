@@ -467,3 +467,16 @@ def test_a_reviewer_decides_where_a_held_mail_goes(mailbox: Mailbox) -> None:
     assert separate.case not in {None, first.case}
     with pytest.raises(ValueError, match="not held"):
         mail_release(joined, join_case=True)
+
+
+def test_a_mailbox_moved_to_another_storefront_takes_effect_at_once(mailbox: Mailbox) -> None:
+    before = receive(build_mail(sender="a@mail.test"), mailbox)
+    assert before.case is not None
+    assert before.case.brand_id == mailbox.brand_id
+    belgium = BrandFactory(code="be", sender_email="service@shop.be")
+    TeamFactory(brand=belgium)
+    mailbox.brand = belgium
+    mailbox.save()
+    after = receive(build_mail(sender="b@mail.test"), mailbox)
+    assert after.case is not None
+    assert after.case.brand_id == belgium.pk
