@@ -29,10 +29,12 @@ class Directory:
 _cached: tuple[float, Directory] | None = None
 
 
-def directory() -> Directory:
+def directory(*, fresh: bool = False) -> Directory:
+    """The directory, read again when ``fresh`` (before refusing an address: a mailbox added a
+    moment ago in another process must not be refused)."""
     global _cached
     now = time.monotonic()
-    if _cached is not None and now - _cached[0] < _TTL:
+    if not fresh and _cached is not None and now - _cached[0] < _TTL:
         return _cached[1]
     mailboxes = {m.address.lower(): m for m in Mailbox.objects.select_related("brand")}
     brands = list(Brand.objects.all())

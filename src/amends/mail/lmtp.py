@@ -10,10 +10,11 @@ As the final delivery agent the endpoint adds ``Return-Path`` (the envelope send
 ``Delivered-To`` (the envelope recipient, with any ``+tag``) on top of the mail, as Dovecot or
 Postfix's local delivery do: the reader tells bounces by the first and sees the tag in the second.
 
-Database work runs in worker threads, never on the event loop; each thread closes its database
-connection afterwards. Processing starts after the answer, on a thread of its own, so it neither
-delays nor fails the 250; mail it did not get to stays *received* and is processed at the next
-start (or by the periodic sweep).
+Database work runs in worker threads, never on the event loop; each thread keeps its database
+connection for the next mail and closes it when it fails (the next call opens a fresh one).
+Processing starts after the answer, on a thread of its own, so it neither delays nor fails the
+250; mail it did not get to stays *received* and is processed at the next start (or by the
+periodic sweep).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 from django.conf import settings
 from django.db import connection
 
+from amends.mail.directory import directory
 from amends.mail.imap import stop_on_signals
 from amends.mail.intake import mail_store
 from amends.mail.models import Mailbox
@@ -66,27 +68,35 @@ def max_bytes() -> int:
 
 def mailbox_for_address(address: str) -> Mailbox | None:
     """The active mailbox an envelope recipient belongs to: ``support+AM-12@shop.example``
-    belongs to ``support@shop.example``. Case does not matter."""
-    address = address.strip().strip("<>")
+    belongs to ``support@shop.example``. Case does not matter. Read from the in-memory
+    directory (``mail.directory``), which any change to a mailbox refreshes."""
+    address = address.strip().strip("<>").lower()
     local, at, domain = address.rpartition("@")
     if not at or not local or not domain:
         return None
-    active = Mailbox.objects.filter(active=True)
-    found = active.filter(address__iexact=address).first()
-    if found is None and "+" in local:
-        base = local.split("+", 1)[0]
-        if base:
-            found = active.filter(address__iexact=f"{base}@{domain}").first()
-    return found
+    candidates = [address]
+    base = local.split("+", 1)[0] if "+" in local else ""
+    if base:
+        candidates.append(f"{base}@{domain}")
+    for fresh in (False, True):  # before refusing, read the mailboxes again
+        mailboxes = directory(fresh=fresh).mailboxes
+        for candidate in candidates:
+            found = mailboxes.get(candidate)
+            if found is not None:
+                return found if found.active else None
+    return None
 
 
 def _closing_connection(func: Callable[..., T], *args: Any) -> T:
-    """Run database work, then close this thread's connection: the executors' threads are
-    reused, and a connection must not outlive the work that needed it."""
+    """Run database work on this thread's connection, kept open for the next mail (opening one
+    costs more than storing a small mail); a connection that failed or grew too old is closed,
+    so the next call opens a fresh one (after a database restart, say)."""
+    connection.close_if_unusable_or_obsolete()
     try:
         return func(*args)
-    finally:
+    except BaseException:
         connection.close()
+        raise
 
 
 def _trace_value(value: str) -> str:
