@@ -45,6 +45,7 @@ from amends.inbound.services import InboundResult
 from amends.mail.intake import mail_store
 from amends.mail.models import ImapSecurity, Mailbox
 from amends.mail.tasks import stored_mail_process, stored_mail_process_pending
+from amends.search.indexing import deferred as deferred_indexing
 
 logger = logging.getLogger(__name__)
 
@@ -266,12 +267,14 @@ def _sync(client: Any, mailbox: Mailbox, outcome: PollOutcome, stop: threading.E
                 return
             batch = uids[start : start + BATCH]
             created = _ingest(client, mailbox, batch, keywords=keywords, outcome=outcome, stop=stop)
-            for inbound_id in created:
-                try:
-                    stored_mail_process(inbound_id=inbound_id)
-                except DatabaseError:  # stays received; the next run's pending() takes it
-                    logger.exception("processing mail %s failed; it stays pending", inbound_id)
-                    connection.close()
+            # The batch's search entries are written once at its end, each case once.
+            with deferred_indexing():
+                for inbound_id in created:
+                    try:
+                        stored_mail_process(inbound_id=inbound_id)
+                    except DatabaseError:  # stays received; the next run's pending() takes it
+                        logger.exception("processing mail %s failed; it stays pending", inbound_id)
+                        connection.close()
 
 
 def _take_announcements(client: Any) -> bool:

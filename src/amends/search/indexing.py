@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
 from amends.carriers.models import Shipment
@@ -17,6 +18,8 @@ from amends.conversations.models import Direction
 from amends.customers.models import Customer
 from amends.search.models import EntryKind, SearchEntry
 from amends.search.text import folded_words, identifiers_of, words_of
+
+logger = logging.getLogger(__name__)
 
 # Messages beyond this many characters per case are not indexed (the subject and the start of
 # the conversation are what people search for).
@@ -166,10 +169,18 @@ def deferred() -> Iterator[Callable[[], int]]:
     def flush() -> int:
         items = sorted(pending)
         pending.clear()
-        if items:
+        if not items:
+            return 0
+        try:
             with transaction.atomic():
                 for kind, pk in items:
                     index_object(kind=kind, pk=pk)
+        except DatabaseError:
+            # The index is derived data: the work that changed the objects is committed and
+            # must not fail now. Kept for the next flush; `amends search rebuild` mends the rest.
+            logger.exception("writing %d search entries failed; kept for later", len(items))
+            pending.update(items)
+            return 0
         return len(items)
 
     try:
