@@ -42,6 +42,7 @@ from amends.mail.intake import mail_store
 from amends.mail.models import Mailbox
 from amends.mail.parsed import MailLimits
 from amends.mail.tasks import stored_mail_process, stored_mail_process_pending
+from amends.search.indexing import deferred as deferred_indexing
 
 logger = logging.getLogger(__name__)
 
@@ -139,6 +140,11 @@ def _store_all(raw: bytes, sender: str, recipients: list[str]) -> tuple[list[str
 
 
 def _process_stored(ids: list[int]) -> None:
+    with deferred_indexing():  # each case's search entry written once, not once per change
+        _process_each(ids)
+
+
+def _process_each(ids: list[int]) -> None:
     for inbound_id in ids:
         try:
             stored_mail_process(inbound_id=inbound_id)
