@@ -229,8 +229,8 @@ def _handle_report(received: ReceivedMail, mail: ParsedMail, report: DeliveryRep
 # --- the processor ----------------------------------------------------------------------------
 
 
-# Mail parsed by ``prepare_mail`` before the transaction, by inbound id; taken once.
-_prepared: dict[int, ParsedMail | MailRejected] = {}
+# Mail parsed by ``prepare_mail`` before the transaction, by inbound id and hash; taken once.
+_prepared: dict[tuple[int, str], ParsedMail | MailRejected] = {}
 _PREPARED_MAX = 64
 
 
@@ -241,15 +241,15 @@ def prepare_mail(inbound: InboundMessage) -> None:
     if len(_prepared) >= _PREPARED_MAX:  # left by processing that never ran; parse again then
         _prepared.clear()
     try:
-        _prepared[inbound.pk] = parse_mail(bytes(inbound.raw), limits())
+        _prepared[(inbound.pk, inbound.sha256)] = parse_mail(bytes(inbound.raw), limits())
     except MailRejected as exc:
-        _prepared[inbound.pk] = exc
+        _prepared[(inbound.pk, inbound.sha256)] = exc
 
 
 def _parsed(inbound: InboundMessage) -> ParsedMail:
     from amends.mail.parse import parse_mail
 
-    found = _prepared.pop(inbound.pk, None)
+    found = _prepared.pop((inbound.pk, inbound.sha256), None)
     if found is None:
         try:
             return parse_mail(bytes(inbound.raw), limits())
