@@ -187,8 +187,9 @@ def test_any_subject_and_name_stay_one_header_each(text: str) -> None:
     assert [a.addr_spec for a in mail["From"].addresses] == ["support@shop.example"]
     assert not mail.defects
     assert not mail["To"].defects
-    # Folding may move spaces (the standard library's reader adds one between encoded words).
-    assert mail["Subject"].split() == header_text(text, limit=250).split()
+    # Folding may move or drop whitespace (the standard library's reader adds a space between
+    # encoded words, and folds other whitespace characters away): compare what is not blank.
+    assert "".join(mail["Subject"].split()) == "".join(header_text(text, limit=250).split())
     shown = mail["To"].addresses[0].display_name
     assert shown.replace(" ", "") == header_text(text, limit=120).replace(" ", "")
 

@@ -4,8 +4,6 @@ quarantined with a reason, nothing escapes, nothing hangs, and the raw bytes com
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path
 
 import pytest
 
@@ -14,16 +12,9 @@ from amends.inbound.models import InboundMessage, InboundStatus
 from amends.mail.importer import _is_mbox
 from amends.mail.models import Mailbox
 from tests.factories import BrandFactory, TeamFactory
+from tests.mail.corpora import CORPORA, needs_corpora
 
-CORPORA = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpora" / "mail"
-
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(
-        not CORPORA.is_dir() and not os.environ.get("CI"),
-        reason="the problem-mail corpora (../shared/corpora/mail) are not next to this checkout",
-    ),
-]
+pytestmark = [pytest.mark.django_db, needs_corpora]
 
 
 def test_every_corpus_file_is_stored_or_quarantined_with_a_reason(

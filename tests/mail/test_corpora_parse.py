@@ -20,13 +20,11 @@ import pytest
 from amends.mail import tnef
 from amends.mail.parse import parse_mail
 from amends.mail.parsed import MailRejected, ParsedMail
+from tests.mail.corpora import CORPORA, needs_corpora
 
-CORPORA = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpora" / "mail"
 BUDGET_SECONDS = 10
 
-pytestmark = pytest.mark.skipif(
-    not CORPORA.is_dir(), reason="the mail corpora (../shared/corpora/mail) are not here"
-)
+pytestmark = needs_corpora
 
 
 def _files(folder: Path, *, tnef_bodies: bool) -> list[Path]:

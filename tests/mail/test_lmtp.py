@@ -261,7 +261,11 @@ def test_envelope_addresses_cannot_add_headers(mailboxes: dict[str, Mailbox]) ->
     envelope.original_content = message(1, tag="inject")
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as processor:
         handler = lmtp.Delivery(lmtp=True, processor=processor)
-        status = asyncio.run(handler.handle_DATA(cast(SMTP, None), cast(Session, None), envelope))
+        data = handler.handle_DATA(cast(SMTP, None), cast(Session, None), envelope)
+        # On a thread of its own: a browser test earlier in this process may have left an event
+        # loop running on this one, and asyncio.run refuses to start a second.
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as runner:
+            status = runner.submit(asyncio.run, data).result()
 
     assert status.splitlines()[1].startswith("250")
     (row,) = rows(mailboxes["support"])

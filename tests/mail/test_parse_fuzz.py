@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import quopri
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -13,8 +12,8 @@ from hypothesis import strategies as st
 from amends.mail import tnef
 from amends.mail.parse import parse_mail
 from amends.mail.parsed import MailLimits, MailRejected, ParsedMail
+from tests.mail.corpora import CORPORA
 
-CORPORA = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpora" / "mail"
 DEFAULT = MailLimits()
 SMALL = MailLimits(
     max_bytes=200_000,
