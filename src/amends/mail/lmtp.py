@@ -89,15 +89,20 @@ def mailbox_for_address(address: str) -> Mailbox | None:
 
 
 def _closing_connection(func: Callable[..., T], *args: Any) -> T:
-    """Run database work on this thread's connection, kept open for the next mail (opening one
-    costs more than storing a small mail); a connection that failed or grew too old is closed,
-    so the next call opens a fresh one (after a database restart, say)."""
+    """Run database work on this thread's connection. Without a pool (SQLite) the connection is
+    kept for the next mail, since opening one costs more than storing a small mail; with a pool
+    (PostgreSQL) it goes back to the pool, where it is cheap to take again and where a thread
+    must not hold it. A connection that failed is closed either way, so the next call opens a
+    fresh one (after a database restart, say)."""
     connection.close_if_unusable_or_obsolete()
     try:
         return func(*args)
     except BaseException:
         connection.close()
         raise
+    finally:
+        if connection.settings_dict.get("OPTIONS", {}).get("pool"):
+            connection.close()
 
 
 def _trace_value(value: str) -> str:
