@@ -147,9 +147,9 @@ def storefronts(imap: dict[str, Any] | None) -> None:
     from amends.demo.seed import load_demo
     from amends.mail.models import ImapSecurity, Mailbox
 
-    load_demo(ordinary_cases=0)
+    load_demo(ordinary_cases=0)  # with a mailbox at each storefront's address, no IMAP
     for code, address in mailbox_gen.STOREFRONTS.items():
-        fields: dict[str, Any] = {"brand": Brand.objects.get(code=code), "address": address}
+        fields: dict[str, Any] = {"brand": Brand.objects.get(code=code)}
         if imap is not None:
             fields |= {
                 "imap_host": imap["host"],
@@ -159,7 +159,7 @@ def storefronts(imap: dict[str, Any] | None) -> None:
                 "imap_password": imap["password"],
                 "imap_folder": code,
             }
-        Mailbox.objects.create(**fields)
+        Mailbox.objects.update_or_create(address=address, defaults=fields)
 
 
 def ingest_import(folder: Path, jobs: int = 1) -> dict[str, Any]:

@@ -368,8 +368,9 @@ def cmd_mail_import(args: argparse.Namespace) -> int:
     if tty:
         print(file=sys.stderr)
     result = summary.as_dict()
+    mails = "mail" if result["read"] == 1 else "mails"
     _say(
-        f"read {result['read']} mails in {result['seconds']} s: {result['stored']} stored, "
+        f"read {result['read']} {mails} in {result['seconds']} s: {result['stored']} stored, "
         f"{result['duplicates']} duplicates, {result['held']} held for review, "
         f"{sum(summary.quarantined.values())} quarantined"
     )

@@ -19,6 +19,7 @@ from amends.carriers.models import Carrier
 from amends.commerce.models import Seller
 from amends.customers.models import Customer, CustomerIdentity, IdentityKind
 from amends.demo.clock import DemoClock
+from amends.mail.models import Mailbox
 
 DEMO_PASSWORD = "amends-demo"  # noqa: S105  (printed by `amends demo`; demo data only)
 STAFF_DOMAIN = "demoshop.example"
@@ -377,6 +378,9 @@ def build_reference(*, rng: random.Random, clock: DemoClock) -> DemoWorld:
         brand.full_clean()
         brand.save()
         world.brands[brand.code] = brand
+        # Mail to the storefront's address lands here (`amends mail import --mailbox …`, or an
+        # MTA delivering to `amends mail serve`); no IMAP account in the demo.
+        Mailbox.objects.create(brand=brand, address=brand.sender_email)
     for slug, name, brand_code, senior, languages in TEAMS:
         world.teams[slug] = Team.objects.create(
             slug=slug,

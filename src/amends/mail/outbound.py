@@ -347,7 +347,7 @@ def _sent(row: OutboundMail, attempt: int, answer: str) -> str:
         next_attempt_at=None,
         last_error="",
     )
-    logger.info("mail %s sent: %s", row.message_id, answer)
+    logger.debug("mail %s sent: %s", row.message_id, answer)
     return DeliveryStatus.SENT
 
 
