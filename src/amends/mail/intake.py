@@ -19,25 +19,15 @@ import re
 from amends.inbound.models import InboundMessage
 from amends.inbound.services import InboundResult, inbound_process, inbound_store
 from amends.mail.models import Mailbox
+from amends.mail.reports import message_id as normalise_message_id
 
 CHANNEL = "email"
 CONTENT_TYPE = "message/rfc822"
 MISSING_ID_DOMAIN = "no-message-id.amends.invalid"
 
 _HEADER_END = re.compile(rb"\r?\n\r?\n")
-_ANGLE_ID = re.compile(r"<([^<>\s]{1,250})>")
 # Enough to find the Message-ID without reading a huge body; headers beyond it are not needed.
 _HEADER_SCAN_BYTES = 512 * 1024
-
-
-def normalise_message_id(value: str) -> str:
-    """``<abc@example.org>`` → ``abc@example.org``; junk around it dropped; "" when absent."""
-    value = value.strip()
-    match = _ANGLE_ID.search(value)
-    if match:
-        return match.group(1)
-    token = value.split()[0] if value.split() else ""
-    return token.strip("<>")[:250]
 
 
 def message_id_of(raw: bytes) -> str:

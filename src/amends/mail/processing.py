@@ -34,7 +34,7 @@ from amends.inbound.models import InboundMessage
 from amends.inbound.parsed import UnprocessableInbound
 from amends.inbound.services import HeldForReview
 from amends.mail.directory import directory
-from amends.mail.intake import message_id_of, normalise_message_id
+from amends.mail.intake import message_id_of
 from amends.mail.loops import auto_reply_reason, over_rate, own_addresses, strip_tag
 from amends.mail.models import (
     AddressState,
@@ -46,6 +46,7 @@ from amends.mail.models import (
     ReceivedMail,
 )
 from amends.mail.parsed import DeliveryReport, MailLimits, MailRejected, ParsedMail
+from amends.mail.reports import message_id as normalise_message_id
 from amends.mail.threads import customer_orders, find_case
 
 logger = logging.getLogger(__name__)
