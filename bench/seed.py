@@ -840,6 +840,10 @@ def seed_database(*, cases: int, batch: int = 5000, seed: int = 7) -> dict[str, 
 
     if migrate_changing_schema():
         database_optimize(full=True)  # new indexes have no statistics until analysed
+    from django.core.management import call_command
+
+    # As `amends migrate` does: the database cache's table (the console's cached tab counts).
+    call_command("createcachetable", verbosity=0)
     rng = random.Random(seed)
     started = time.monotonic()
     pools = reference_data(customers=max(8, cases // 4), rng=rng, batch=batch)

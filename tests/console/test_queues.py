@@ -16,6 +16,7 @@ from amends.accounts.models import Team, User
 from amends.cases.models import Case, CaseStatus, Priority
 from amends.cases.services import case_set_status
 from amends.commitments.models import Commitment, CommitmentKind, CommitmentState
+from amends.console.countdown import countdown_patterns
 from amends.console.queues import (
     QUEUES,
     next_case_after,
@@ -229,13 +230,66 @@ def signed_in(user: User) -> Client:
     return client
 
 
-def test_the_queue_page_shows_counts_and_countdowns(desk: Desk) -> None:
-    page = signed_in(desk.lea).get("/console/?queue=due_soon").content.decode()
-    assert 'data-count-for="due_soon" data-label="Due soon">2<' in page
+def test_the_queue_page_shows_countdowns_and_the_counts_of_a_moment_ago(desk: Desk) -> None:
+    client = signed_in(desk.lea)
+    page = client.get("/console/?queue=due_soon").content.decode()
+    # Nothing counted yet: the tabs wait for console.js to fetch the counts.
+    assert 'data-count-for="due_soon" data-label="Due soon" aria-busy="true"></span>' in page
     assert "overdue by 1 h" in page or "overdue by 59 min" in page
     assert "in 1 h 59 min" in page or "in 2 h" in page
     assert f"/console/cases/{desk.cases['overdue'].pk}/?queue=due_soon" in page
     assert desk.elsewhere.reference not in page
+
+    assert client.get("/console/counts").status_code == 200
+    again = client.get("/console/?queue=due_soon").content.decode()
+    assert 'data-count-for="due_soon" data-label="Due soon">2<' in again
+    assert 'data-count-for="all" data-label="Everything I can see">13<' in again
+    assert "aria-busy" not in again
+
+
+def test_a_queue_page_never_shows_another_readers_counts(desk: Desk) -> None:
+    assert signed_in(desk.lea).get("/console/counts").status_code == 200
+    page = signed_in(desk.jan).get("/console/?queue=all").content.decode()
+    assert 'data-count-for="all" data-label="Everything I can see" aria-busy="true"></span>' in page
+    assert signed_in(desk.jan).get("/console/counts").status_code == 200
+    page = signed_in(desk.jan).get("/console/?queue=all").content.decode()
+    assert 'data-count-for="all" data-label="Everything I can see">1<' in page
+
+
+def test_the_queue_page_does_not_count_and_the_counts_endpoint_always_does(desk: Desk) -> None:
+    client = signed_in(desk.lea)
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/console/?queue=mine")
+    assert not [q for q in queries if "COUNT(" in q["sql"].upper()]
+    assert json.loads(client.get("/console/counts").content)["counts"]["mine"] == 3
+    case_set_status(case=desk.cases["mine"], actor=desk.lea, status=CaseStatus.SOLVED)
+    # Fresh, not the cached 3 of a moment ago.
+    assert json.loads(client.get("/console/counts").content)["counts"]["mine"] == 2
+    assert 'data-count-for="mine" data-label="Mine">2<' in client.get("/console/").content.decode()
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        "3",
+        ["mine", 3],
+        {"mine": 3},
+        dict.fromkeys(QUEUES, -1),
+        dict.fromkeys(QUEUES, "<script>"),
+        dict.fromkeys(QUEUES, True),
+        {**dict.fromkeys(QUEUES, 1), "extra": 5},
+    ],
+)
+def test_a_damaged_cache_entry_leaves_the_tabs_empty(desk: Desk, stored: object) -> None:
+    from django.core.cache import cache
+
+    from amends.console.counts import counts_recent
+
+    cache.set(f"console:queue-counts:{desk.lea.pk}", stored, 30)
+    assert counts_recent(user=desk.lea) is None
+    page = signed_in(desk.lea).get("/console/").content.decode()
+    assert 'data-count-for="mine" data-label="Mine" aria-busy="true"></span>' in page
+    assert "<script>" not in page
 
 
 @pytest.mark.parametrize("raw", ["", "nope", "<script>", "all'--", "%00", "mine" * 500])
@@ -328,3 +382,57 @@ def test_an_agents_queue_merges_their_teams_and_their_own_cases_in_order(desk: D
         expected = [c.pk for c in queue_cases(user=desk.lea, name=name)]
         assert queue_ids(user=desk.lea, name=name) == expected, name
         assert queue_ids(user=desk.lea, name=name, limit=2) == expected[:2], name
+
+
+class _BrokenCache:
+    """A cache backend that is down (Redis away, the cache table missing)."""
+
+    def get(self, *args: object, **kwargs: object) -> object:
+        raise ConnectionError("cache down")
+
+    def set(self, *args: object, **kwargs: object) -> None:
+        raise ConnectionError("cache down")
+
+
+def test_a_cache_that_fails_leaves_the_tabs_empty_and_the_counts_answered(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("amends.console.counts.cache", _BrokenCache())
+    client = signed_in(desk.lea)
+    page = client.get("/console/?queue=mine")
+    assert page.status_code == 200
+    assert 'data-count-for="mine" data-label="Mine" aria-busy="true"></span>' in page.text
+    response = client.get("/console/counts")
+    assert response.status_code == 200
+    assert json.loads(response.content)["counts"]["mine"] == 3
+
+
+def test_a_row_shows_its_labels_owner_risk_and_countdown_in_the_readers_language(
+    desk: Desk,
+) -> None:
+    from django.conf import settings
+    from django.utils import translation
+
+    client = signed_in(desk.lea)
+    risky = desk.cases["very_risky"]
+    page = client.get("/console/?queue=at_risk").content.decode()
+    urgent = desk.cases["urgent"]
+    assert f'<a href="/console/cases/{urgent.pk}/?queue=at_risk" data-case-link>' in page
+    assert '<span class="badge bad">Urgent</span>' in page
+    assert "<td>90 %</td>" in page
+    assert "<td>70 %</td>" in page
+    assert f"<td>{desk.team.name} queue</td>" in page  # unassigned: the team's queue owns it
+    assert f"<td>{risky.get_status_display()}</td>" in page
+
+    due = client.get("/console/?queue=due_soon").content.decode()
+    assert '<span class="countdown countdown-overdue" data-due="' in due
+    assert '<span class="countdown countdown-soon" data-due="' in due
+    assert f"<td>{desk.lea}</td>" in due  # the overdue case is Léa's
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    french = client.get("/console/?queue=due_soon").content.decode()
+    with translation.override("fr"):
+        overdue = str(Priority(desk.cases["overdue"].priority).label)
+        words = countdown_patterns()
+    assert words["past"].split("{0}")[0] in french
+    assert f"<td>{overdue}</td>" in french

@@ -24,7 +24,7 @@ from amends.console.queues import QUEUES
 from amends.conversations.services import case_add_note, case_reply
 from tests.console.daphne_server import daphne_url, release_connections
 from tests.e2e.axe import assert_no_problems, check
-from tests.e2e.pages import World, build_world
+from tests.e2e.pages import World, build_world, wait_until
 from tests.factories import CaseFactory, CustomerFactory, TeamFactory, brand_of, make_agent
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -70,8 +70,12 @@ def test_a_new_case_shows_up_in_the_counts_without_a_reload(
     signed_in(page.context, server, agent)
     page.goto(f"{server}/console/?queue=unassigned")
     live(page)
+    # The page is sent without counts; console.js fetches them once it has loaded, quietly.
+    wait_until(page, "!document.querySelector('[data-count-for][aria-busy]')")
     unassigned = page.locator("[data-count-for=unassigned]")
     expect(unassigned).to_have_text("1")
+    expect(page.locator("[data-count-for=all]")).to_have_text("1")
+    expect(page.locator(".count.changed")).to_have_count(0)
     notice = page.locator("[data-live-notice=queue]")
     expect(notice).to_be_hidden()
 

@@ -12,7 +12,7 @@ reported exactly like ones that do not exist.
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from amends.accounts.models import Role, User
 from amends.carriers.models import Shipment, TrackingEvent
@@ -32,7 +32,9 @@ def orders_visible_to(user: User) -> QuerySet[Order]:
     if user.role == Role.SUPERVISOR:
         return qs.filter(brand__in=user.brands.all())
     if user.role == Role.AGENT:
-        return qs.filter(customer_id__in=customers_visible_to(user).values("pk"))
+        # EXISTS, not IN: SQLite would build the whole list of the agent's customers (tens of
+        # thousands) even to check two orders.
+        return qs.filter(Exists(customers_visible_to(user).filter(pk=OuterRef("customer_id"))))
     if user.role == Role.CUSTOMER:
         return qs.filter(customer__user=user)
     if user.role == Role.SELLER and user.seller_id is not None:
@@ -53,7 +55,7 @@ def orders_of_case(*, case: Case, viewer: User) -> QuerySet[Order]:
 
 
 def shipments_visible_to(user: User) -> QuerySet[Shipment]:
-    return Shipment.objects.filter(order_id__in=orders_visible_to(user).values("pk"))
+    return Shipment.objects.filter(Exists(orders_visible_to(user).filter(pk=OuterRef("order_id"))))
 
 
 def order_get(*, user: User, order_id: int) -> Order:

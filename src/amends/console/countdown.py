@@ -8,6 +8,7 @@ patterns the page carries (``countdown_patterns``), so the server and the browse
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Literal
 
 from django.utils.translation import pgettext
@@ -35,7 +36,7 @@ def _fill(pattern: str, value: object) -> str:
     return pattern.replace("{0}", str(value))
 
 
-def _duration(seconds: int, patterns: dict[str, str]) -> str:
+def _duration(seconds: int, patterns: Mapping[str, str]) -> str:
     days, rest = divmod(seconds, _DAY)
     hours, rest = divmod(rest, _HOUR)
     minutes = rest // _MINUTE
@@ -50,9 +51,12 @@ def _duration(seconds: int, patterns: dict[str, str]) -> str:
     return " ".join(parts)
 
 
-def countdown_text(*, due_at: dt.datetime, now: dt.datetime) -> str:
-    """The time left (or overdue) in whole minutes, with at most two units."""
-    patterns = countdown_patterns()
+def countdown_text(
+    *, due_at: dt.datetime, now: dt.datetime, patterns: Mapping[str, str] | None = None
+) -> str:
+    """The time left (or overdue) in whole minutes, with at most two units. ``patterns``:
+    ``countdown_patterns()`` looked up once for a page that shows many countdowns."""
+    patterns = patterns or countdown_patterns()
     seconds = int((due_at - now).total_seconds())
     if abs(seconds) < _MINUTE:
         return patterns["now"]

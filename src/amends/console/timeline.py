@@ -17,17 +17,10 @@ from django.utils.translation import gettext as _
 from amends.cases.events import EventKind
 from amends.cases.models import CaseEvent, CaseStatus, Channel, Priority
 from amends.cases.reasons import reason_text
-from amends.conversations.models import Message
+from amends.conversations.models import Direction, Message
 
 SECOND_OPINION_REQUESTED = "second_opinion_requested"
 _MESSAGE_EVENTS = {EventKind.MESSAGE_RECEIVED, EventKind.REPLY_SENT, EventKind.NOTE_ADDED}
-
-
-@dataclass(frozen=True)
-class Entry:
-    at: dt.datetime
-    message: Message | None = None
-    event: CaseEvent | None = None
 
 
 @dataclass(frozen=True)
@@ -36,21 +29,65 @@ class Words:
     detail: str = ""
 
 
-def merged_timeline(*, messages: Iterable[Message], events: Iterable[CaseEvent]) -> list[Entry]:
-    """Messages and events in the order they happened (events of a shown message left out)."""
+@dataclass(frozen=True)
+class Entry:
+    """One line of the timeline, with its words worked out once (a long case shows about a
+    hundred lines, and per-line template look-ups were most of the page's render time)."""
+
+    at: dt.datetime
+    message: Message | None = None
+    event: CaseEvent | None = None
+    words: Words | None = None  # the event told in words
+    how: str = ""  # how the message went: "Inbound · Email"
+
+
+def merged_timeline(
+    *, messages: Iterable[Message], events: Iterable[CaseEvent], earlier_hidden: bool = False
+) -> list[Entry]:
+    """Messages and events in the order they happened (events of a shown message left out).
+
+    ``earlier_hidden``: ``messages`` are the latest of the case only, so the events of the
+    earlier ones are left out too (they are shown with those messages, one click away) —
+    whatever their time stamps, which an import or a clock may have put after the oldest
+    message shown.
+    """
     shown = list(messages)
     message_ids = {m.pk for m in shown}
-    entries = [Entry(at=m.created_at, message=m) for m in shown]
+    oldest_shown = min(message_ids) if earlier_hidden and message_ids else None
+    directions = {value: str(label) for value, label in Direction.choices}
+    channels = {value: str(label) for value, label in Channel.choices}
+    entries = [
+        Entry(
+            at=m.created_at,
+            message=m,
+            how=f"{directions.get(m.direction, m.direction)} · "
+            f"{channels.get(m.channel, m.channel)}",
+        )
+        for m in shown
+    ]
     for event in events:
-        if event.kind in _MESSAGE_EVENTS and event.data.get("message_id") in message_ids:
+        if event.kind in _MESSAGE_EVENTS and _of_a_message_left_out(
+            event, message_ids, oldest_shown
+        ):
             continue
-        entries.append(Entry(at=event.created_at, event=event))
+        entries.append(Entry(at=event.created_at, event=event, words=event_words(event)))
 
     def order(entry: Entry) -> tuple[dt.datetime, int, int]:
         item = entry.message or entry.event
         return (entry.at, 0 if entry.event else 1, item.pk if item else 0)
 
     return sorted(entries, key=order)
+
+
+def _of_a_message_left_out(
+    event: CaseEvent, message_ids: set[int], oldest_shown: int | None
+) -> bool:
+    """Whether a message event is told by a message shown, or by an earlier one not shown."""
+    data = event.data if isinstance(event.data, dict) else {}
+    message_id = data.get("message_id")
+    if message_id in message_ids:
+        return True
+    return oldest_shown is not None and type(message_id) is int and message_id < oldest_shown
 
 
 def _label(choices: Any, value: Any) -> str:

@@ -27,12 +27,12 @@ from amends.cases.selectors import (
 from amends.cases.services import case_assign, case_set_status, case_transfer
 from amends.commitments.services import Due, commitment_make
 from amends.console.countdown import countdown_patterns
+from amends.console.counts import counts_fresh, counts_recent
 from amends.console.forms import CommitmentForm, ReplyForm, StatusForm, TransferForm
 from amends.console.queues import (
     PAGE_SIZE,
     QUEUES,
     next_case_after,
-    queue_counts,
     queue_key,
     queue_rows,
 )
@@ -58,6 +58,10 @@ def _console(**context: Any) -> dict[str, Any]:
 def queue(request: HttpRequest) -> HttpResponse:
     user = _staff(request)
     name = queue_key(request.GET.get("queue"))
+    # The tabs carry the counts of a moment ago if there are any (console.js fetches fresh
+    # ones once the page is loaded): counting every queue here would cost more than the page.
+    counts = counts_recent(user=user)
+    tabs = [(key, q, None if counts is None else counts[key]) for key, q in QUEUES.items()]
     return render(
         request,
         "console/queue.html",
@@ -65,8 +69,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             rows=queue_rows(user=user, name=name),
             queue=name,
             current=QUEUES[name],
-            queues=QUEUES,
-            counts=queue_counts(user=user),
+            tabs=tabs,
             page_size=PAGE_SIZE,
         ),
     )
@@ -78,7 +81,7 @@ def counts(request: HttpRequest) -> JsonResponse:
     user = request.user
     if not isinstance(user, User) or not user.is_active or not user_may_work_case(user):
         return JsonResponse({"detail": _("Sign in as an agent to see the queues.")}, status=403)
-    response = JsonResponse({"counts": queue_counts(user=user)})
+    response = JsonResponse({"counts": counts_fresh(user=user)})
     response["Cache-Control"] = "no-store"
     return response
 
@@ -152,7 +155,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
                 if next_id
                 else ""
             ),
-            timeline=merged_timeline(messages=shown, events=events),
+            timeline=merged_timeline(messages=shown, events=events, earlier_hidden=earlier > 0),
             earlier_messages=earlier,
             commitments=case.commitments.select_related("owner").order_by("due_at", "id"),
             orders=case.orders.select_related("seller").prefetch_related(

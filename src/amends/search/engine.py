@@ -11,12 +11,22 @@
 
 Both passes end in a ``LIMIT`` and run on an index, so the time a search takes depends on how
 many entries match, not on how many there are.
+
+**Visibility, from the hits.** What the searcher may see is a rule over tens of thousands of
+rows (``object_id IN (every visible id)``), which SQLite builds in full before it looks at the
+one entry a tracking number matches. So when the caller gives :class:`Among` (every entry of the
+kind, and a check of which of a few ids the searcher may see), each pass first reads up to
+:data:`CANDIDATES` matches of *all* entries and keeps the visible ones. Each pass's order is a
+property of each entry (exact, rank, newest), so when the pass found fewer than that cap this is
+exactly what the pass over the visible entries gives; when it found as many, the pass is run
+again over the visible entries only, as before. Nothing the searcher may not see is returned
+either way: every hit has been through the check, or came from the visible entries.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -48,12 +58,28 @@ class Found:
     match: str
 
 
+@dataclass(frozen=True)
+class Among:
+    """Every entry of one kind, and which of some of their ``object_id``s the searcher may see
+    (the check runs on a few ids, where the filter in ``entries`` runs on all of them)."""
+
+    entries: QuerySet[SearchEntry]
+    visible: Callable[[Sequence[int]], Collection[int]]
+
+
 class SearchBackend(Protocol):
     def find(
-        self, entries: QuerySet[SearchEntry], query: Query, *, language: str, limit: int
+        self,
+        entries: QuerySet[SearchEntry],
+        query: Query,
+        *,
+        language: str,
+        limit: int,
+        among: Among | None = None,
     ) -> list[Found]:
         """Up to ``limit`` of ``entries`` (one kind, already filtered to what the searcher may
-        see) that match ``query``, best first. ``language`` is the searcher's."""
+        see) that match ``query``, best first. ``language`` is the searcher's. With ``among``,
+        the matches are looked for among all entries first and checked (see the module)."""
         ...
 
 
@@ -86,13 +112,44 @@ class TwoPassBackend:
         raise NotImplementedError
 
     def find(
-        self, entries: QuerySet[SearchEntry], query: Query, *, language: str, limit: int
+        self,
+        entries: QuerySet[SearchEntry],
+        query: Query,
+        *,
+        language: str,
+        limit: int,
+        among: Among | None = None,
     ) -> list[Found]:
         if not query or limit < 1:
             return []
-        found = guarded(lambda: self.words(entries, query, language=language, limit=limit))
+
+        def words(qs: QuerySet[SearchEntry], n: int) -> list[Found]:
+            return self.words(qs, query, language=language, limit=n)
+
+        found = _visible_first(words, entries, among, limit)
         if len(found) < min(FEW_HITS, limit) and len(query.compact) >= MIN_SIMILAR_CHARS:
             seen = [f.object_id for f in found]
-            rest = entries.exclude(object_id__in=seen)
-            found += guarded(lambda: self.similar(rest, query, limit=limit - len(found)))
+
+            def similar(qs: QuerySet[SearchEntry], n: int) -> list[Found]:
+                return self.similar(qs.exclude(object_id__in=seen), query, limit=n)
+
+            found += _visible_first(similar, entries, among, limit - len(found))
         return found
+
+
+def _visible_first(
+    run: Callable[[QuerySet[SearchEntry], int], list[Found]],
+    entries: QuerySet[SearchEntry],
+    among: Among | None,
+    limit: int,
+) -> list[Found]:
+    """One pass: over all entries up to the cap, then checked (see the module); over the
+    visible ``entries`` when there is no ``among`` or the cap was reached."""
+    if among is not None and limit <= CANDIDATES:
+        candidates = guarded(lambda: run(among.entries, CANDIDATES))
+        if len(candidates) < CANDIDATES:
+            if not candidates:
+                return []
+            allowed = set(among.visible([f.object_id for f in candidates]))
+            return [f for f in candidates if f.object_id in allowed][:limit]
+    return guarded(lambda: run(entries, limit))

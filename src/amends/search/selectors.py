@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,7 +16,7 @@ from amends.cases.selectors import cases_visible_to
 from amends.commerce.selectors import orders_visible_to, shipments_visible_to
 from amends.customers.selectors import customers_visible_to
 from amends.search.backends import backend
-from amends.search.engine import Match
+from amends.search.engine import Among, Match
 from amends.search.models import EntryKind, SearchEntry
 from amends.search.text import parse
 
@@ -28,6 +30,11 @@ class Hit:
     # "exact": an identifier is the query; "words": every word matched; "similar": contains
     # the query or is close to it (a partial tracking number, a name with a typo).
     match: str = Match.WORDS
+
+
+def _visible_among(user: User, kind: str, ids: Sequence[int]) -> set[int]:
+    """Which of ``ids`` (a few search hits) the user may see."""
+    return set(_visible_ids(user, kind).filter(pk__in=list(ids)))
 
 
 def _visible_ids(user: User, kind: str) -> QuerySet[Any, Any]:
@@ -65,7 +72,15 @@ def search(
     hits: list[Hit] = []
     for kind in kinds or list(EntryKind.values):
         entries = SearchEntry.objects.filter(kind=kind, object_id__in=_visible_ids(user, kind))
-        found = engine.find(entries, parsed, language=language or _ui_language(), limit=limit)
+        # The hits are looked for among all entries of the kind first and then checked: a
+        # tracking number matches one entry, while the user may see tens of thousands.
+        among = Among(
+            entries=SearchEntry.objects.filter(kind=kind),
+            visible=functools.partial(_visible_among, user, kind),
+        )
+        found = engine.find(
+            entries, parsed, language=language or _ui_language(), limit=limit, among=among
+        )
         hits.extend(
             Hit(kind=kind, id=f.object_id, title=f.title, subtitle=f.subtitle, match=f.match)
             for f in found

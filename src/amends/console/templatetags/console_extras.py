@@ -1,22 +1,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django import template
 from django.utils import timezone
 from django.utils.translation import get_language_info
 
-from amends.cases.models import CaseEvent
 from amends.console.countdown import countdown_state, countdown_text
-from amends.console.timeline import Words, event_words
 
 register = template.Library()
-
-
-@register.filter
-def get_item(mapping: dict[str, Any], key: str) -> Any:
-    return mapping.get(key)
 
 
 @register.filter
@@ -43,9 +35,3 @@ def language_label(code: str) -> str:
         return str(get_language_info(str(code))["name_translated"])
     except (KeyError, TypeError):
         return str(code)
-
-
-@register.simple_tag
-def event_sentence(event: CaseEvent) -> Words:
-    """``{% event_sentence ev as words %}{{ words.text }} {{ words.detail }}``"""
-    return event_words(event)

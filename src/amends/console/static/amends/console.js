@@ -7,6 +7,8 @@
  * Live updates: a websocket (/ws/console/) carries signals only — "case 12 changed" — never case
  * data. On a signal the page re-fetches its queue counts over HTTP (/console/counts, filtered by
  * what the agent may see), updates the tabs, and shows a "new activity — reload" notice. The
+ * queue page itself is sent without fresh counts (counting is its dearest part), so they are
+ * fetched once as soon as the page has loaded, too. The
  * socket reconnects with a growing, jittered delay; it gives up only when the server says the
  * user may not listen (close code 4403).
  */
@@ -137,7 +139,9 @@
 
   var countsTimer = null;
 
-  function applyCounts(counts) {
+  // quiet: the first counts after the page loaded (the page is sent without counts, or with
+  // those of a moment ago); they fill the tabs without being announced as a change.
+  function applyCounts(counts, quiet) {
     var changed = false;
     root.querySelectorAll("[data-count-for]").forEach(function (el) {
       var key = el.dataset.countFor;
@@ -145,11 +149,14 @@
         return;
       }
       var value = String(counts[key]);
+      el.removeAttribute("aria-busy");
       if (el.textContent.trim() !== value) {
         el.textContent = value;
-        el.classList.add("changed");
-        changedSince[key] = true;
-        changed = true;
+        if (!quiet) {
+          el.classList.add("changed");
+          changedSince[key] = true;
+          changed = true;
+        }
       }
     });
     if (changed) {
@@ -157,7 +164,7 @@
     }
   }
 
-  function fetchCounts() {
+  function fetchCounts(quiet) {
     countsTimer = null;
     if (!data.countsUrl || !root.querySelector("[data-count-for]")) {
       return;
@@ -172,7 +179,7 @@
       })
       .then(function (body) {
         if (body && body.counts) {
-          applyCounts(body.counts);
+          applyCounts(body.counts, quiet === true);
         }
       })
       .catch(function () {
@@ -292,6 +299,7 @@
     }
   });
 
+  fetchCounts(true); // the queue page is rendered without counting (console/counts.py)
   connect();
 
   // --- keyboard shortcuts -------------------------------------------------------------------
