@@ -84,3 +84,45 @@ def test_without_environment_the_embedded_profile_runs() -> None:
         assert (
             settings.CHANNEL_LAYERS["default"]["BACKEND"] == "channels.layers.InMemoryChannelLayer"
         )
+
+
+def _mail_settings(tmp_path: Path, **extra: str) -> dict[str, object]:
+    env = child_env(tmp_path, DJANGO_SETTINGS_MODULE="amends.config.settings", **extra)
+    for name in ("AMENDS_EMAIL_BACKEND", "AMENDS_SMTP_HOST", "AMENDS_SMTP_SECURITY"):
+        if name not in extra:
+            env.pop(name, None)
+    script = (
+        "import json; from django.conf import settings\n"
+        "print(json.dumps({k: getattr(settings, k, None) for k in ("
+        "'EMAIL_BACKEND', 'EMAIL_HOST', 'EMAIL_PORT', 'EMAIL_USE_TLS', 'EMAIL_USE_SSL')}))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def test_the_smtp_relay_carries_all_mail_once_it_is_set(tmp_path: Path) -> None:
+    """Sign-in links and notices to senders leave through the relay the replies use."""
+    assert _mail_settings(tmp_path)["EMAIL_BACKEND"] == (
+        "django.core.mail.backends.console.EmailBackend"
+    )
+    relay = _mail_settings(tmp_path, AMENDS_SMTP_HOST="relay.internal", AMENDS_SMTP_SECURITY="tls")
+    assert relay == {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "relay.internal",
+        "EMAIL_PORT": 465,
+        "EMAIL_USE_TLS": False,
+        "EMAIL_USE_SSL": True,
+    }
+    chosen = _mail_settings(
+        tmp_path,
+        AMENDS_SMTP_HOST="relay.internal",
+        AMENDS_EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+    )
+    assert chosen["EMAIL_BACKEND"] == "django.core.mail.backends.locmem.EmailBackend"

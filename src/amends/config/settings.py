@@ -271,9 +271,6 @@ if _env_bool("AMENDS_HTTPS"):
     CSRF_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-EMAIL_BACKEND = os.environ.get(
-    "AMENDS_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
-)
 # The SMTP relay replies leave through. No host: Django's EMAIL_BACKEND (the console in the demo).
 AMENDS_SMTP = {
     "host": os.environ.get("AMENDS_SMTP_HOST", ""),
@@ -283,6 +280,23 @@ AMENDS_SMTP = {
     "password": os.environ.get("AMENDS_SMTP_PASSWORD", ""),
     "timeout": os.environ.get("AMENDS_SMTP_TIMEOUT", "30"),
 }
+# Other mail (sign-in links, notices to senders) goes through Django's backend: through the same
+# relay when one is set, else printed on the console (the demo shows sign-in links there).
+if AMENDS_SMTP["host"] and not os.environ.get("AMENDS_EMAIL_BACKEND"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = AMENDS_SMTP["host"]
+    EMAIL_PORT = int(
+        AMENDS_SMTP["port"] or {"tls": "465", "none": "25"}.get(AMENDS_SMTP["security"], "587")
+    )
+    EMAIL_USE_TLS = AMENDS_SMTP["security"] == "starttls"
+    EMAIL_USE_SSL = AMENDS_SMTP["security"] == "tls"
+    EMAIL_HOST_USER = AMENDS_SMTP["user"]
+    EMAIL_HOST_PASSWORD = AMENDS_SMTP["password"]
+    EMAIL_TIMEOUT = int(AMENDS_SMTP["timeout"] or "30")
+else:
+    EMAIL_BACKEND = os.environ.get(
+        "AMENDS_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+    )
 # Without an SMTP relay, replies to customers are written as .eml-like files under
 # EMAIL_FILE_PATH instead (the embedded demo keeps its hundreds of replies on disk rather than
 # printing them); any Django mail backend can be named here instead.
