@@ -410,13 +410,26 @@ def test_a_mail_over_the_size_limit_is_quarantined_and_its_sender_told_once(
     assert "Bonjour" not in notice.body or "Hello" not in notice.body  # one language only
 
 
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Auto-Submitted": "auto-replied"},
+        {"Precedence": "bulk"},
+        {"X-Autoreply": "yes"},
+        {"List-Id": "<news.shop.example>"},
+        {"Return-Path": "<>"},
+    ],
+)
 def test_automatic_mail_over_the_limit_is_never_answered(
-    mailbox: Mailbox, settings: object, django_capture_on_commit_callbacks: object
+    mailbox: Mailbox,
+    settings: object,
+    django_capture_on_commit_callbacks: object,
+    headers: dict[str, str],
 ) -> None:
     settings.AMENDS_MAIL_MAX_BYTES = 2000  # type: ignore[attr-defined]
     big = [("scan.png", "image/png", PNG + b"\x00" * 3000)]
     with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
-        receive(build_mail(attachments=big, headers={"Auto-Submitted": "auto-replied"}), mailbox)
+        receive(build_mail(attachments=big, headers=headers), mailbox)
     run_pending()
     assert not SenderNotice.objects.exists()
     assert django_mail.outbox == []

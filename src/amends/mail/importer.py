@@ -28,7 +28,7 @@ from django.db import connections
 from amends.inbound.models import InboundMessage, InboundStatus
 from amends.inbound.parsed import UnprocessableInbound
 from amends.inbound.services import inbound_process
-from amends.mail.intake import mail_store
+from amends.mail.intake import headers_of, mail_store
 from amends.mail.models import Mailbox
 from amends.mail.processing import without_rate_limit
 from amends.search.indexing import deferred as deferred_indexing
@@ -127,18 +127,13 @@ class ImportSummary:
         }
 
 
-_FROM_LINE = re.compile(rb"^From:[ \t]*(.*(?:\r?\n[ \t].*)*)", re.IGNORECASE | re.MULTILINE)
-
-
 def sender_key(raw: bytes) -> str:
-    """The sender's address as the From header gives it, cheaply: what keeps one sender's mail
-    in one process when an import runs in several."""
-    head = raw[:65536].split(b"\n\n", 1)[0]
-    match = _FROM_LINE.search(head)
-    if match is None:
+    """The sender's address as the From header gives it: what keeps one sender's mail in one
+    process when an import runs in several."""
+    headers = headers_of(raw, scan_bytes=65536)
+    if headers is None:
         return ""
-    value = match.group(1).decode("latin-1")
-    return email.utils.parseaddr(value)[1].lower()
+    return email.utils.parseaddr(str(headers.get("From", "")))[1].lower()
 
 
 def _in_part(raw: bytes, part: tuple[int, int]) -> bool:

@@ -11,6 +11,7 @@ Message-ID gets a deterministic one from its hash, so that it too is stored once
 
 from __future__ import annotations
 
+import email.message
 import email.parser
 import email.policy
 import hashlib
@@ -30,17 +31,24 @@ _HEADER_END = re.compile(rb"\r?\n\r?\n")
 _HEADER_SCAN_BYTES = 512 * 1024
 
 
-def message_id_of(raw: bytes) -> str:
-    """The mail's Message-ID, or a deterministic one made from the hash of its bytes."""
-    head = raw[:_HEADER_SCAN_BYTES]
+def headers_of(raw: bytes, *, scan_bytes: int = _HEADER_SCAN_BYTES) -> email.message.Message | None:
+    """The mail's header block alone, read leniently (compat32), without touching the body;
+    None when even that cannot be read. For the few headers needed before or without the full
+    parse: the Message-ID, the sender."""
+    head = raw[:scan_bytes]
     end = _HEADER_END.search(head)
     if end is not None:
         head = head[: end.start()]
     try:
-        headers = email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(head)
-        found = normalise_message_id(str(headers.get("Message-ID", "") or ""))
-    except Exception:  # the full parser reports what is wrong; here only the id matters
-        found = ""
+        return email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(head)
+    except Exception:  # the full parser reports what is wrong; here a few headers matter
+        return None
+
+
+def message_id_of(raw: bytes) -> str:
+    """The mail's Message-ID, or a deterministic one made from the hash of its bytes."""
+    headers = headers_of(raw)
+    found = normalise_message_id(str(headers.get("Message-ID", "") or "")) if headers else ""
     if found:
         return found
     return f"{hashlib.sha256(raw).hexdigest()[:40]}@{MISSING_ID_DOMAIN}"

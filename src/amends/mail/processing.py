@@ -8,8 +8,6 @@ answered and ``threads`` for how a case is found.
 
 from __future__ import annotations
 
-import email.parser
-import email.policy
 import email.utils
 import logging
 import re
@@ -34,7 +32,7 @@ from amends.inbound.models import InboundMessage
 from amends.inbound.parsed import UnprocessableInbound
 from amends.inbound.services import HeldForReview
 from amends.mail.directory import directory
-from amends.mail.intake import message_id_of
+from amends.mail.intake import headers_of, message_id_of
 from amends.mail.loops import auto_reply_reason, over_rate, own_addresses, strip_tag
 from amends.mail.models import (
     AddressState,
@@ -51,7 +49,6 @@ from amends.mail.threads import customer_orders, find_case
 
 logger = logging.getLogger(__name__)
 
-_HEADER_END = re.compile(rb"\r?\n\r?\n")
 _rate_limited: ContextVar[bool] = ContextVar("amends_mail_rate_limited", default=True)
 
 
@@ -369,25 +366,25 @@ def _handle_auto_reply(
 
 def sender_of(raw: bytes) -> tuple[str, bool]:
     """The sender of a mail the parser refused, and whether it may be answered at all
-    (automatic mail, the null sender and our own addresses are never answered)."""
-    head = raw[:65536]
-    end = _HEADER_END.search(head)
-    head = head[: end.start()] if end else head
+    (automatic mail, the null sender and our own addresses are never answered: the same rules
+    as for mail that was read, ``loops.auto_reply_reason``)."""
+    headers = headers_of(raw, scan_bytes=65536)
+    if headers is None:
+        return "", False
     try:
-        headers = email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(head)
         address = email.utils.parseaddr(str(headers.get("From", "")))[1].strip().lower()
-        auto = str(headers.get("Auto-Submitted", "no")).strip().lower()
-        precedence = str(headers.get("Precedence", "")).strip().lower()
         return_path = headers.get("Return-Path")
-        listed = headers.get("List-Id") is not None
+        envelope = ParsedMail(
+            message_id="",
+            from_address=address,
+            return_path=None if return_path is None else normalise_message_id(str(return_path)),
+            headers=tuple((str(k).lower(), str(v)) for k, v in headers.items()),
+        )
     except Exception:
         return "", False
     answerable = (
         "@" in address
-        and auto.split(";")[0] in {"", "no"}
-        and precedence not in {"bulk", "list", "junk", "auto_reply"}
-        and not listed
-        and (return_path is None or normalise_message_id(str(return_path)) != "")
+        and not auto_reply_reason(envelope)
         and strip_tag(address) not in own_addresses().addresses
     )
     return address, answerable
