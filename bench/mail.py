@@ -61,6 +61,7 @@ for _path in (HERE, ROOT):  # bench/ for mailbox_gen; the repository for tests.m
 
 import mail_helpdesk  # noqa: E402
 import mailbox_gen  # noqa: E402
+from revision import code_version  # noqa: E402
 
 WAYS = ("import", "lmtp", "imap")
 GOAL_PER_S = 300.0
@@ -573,30 +574,6 @@ def run_profile(
         "sql_statements": statements,
         "top": rows,
     }
-
-
-def code_version() -> str:
-    """The commit measured, marked when the working tree differs from it."""
-    try:
-        head = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=10,
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=10,
-        ).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
-    return f"{head}+changes" if dirty else head
 
 
 def print_table(rows: list[dict[str, Any]], peer: dict[str, Any]) -> None:

@@ -67,6 +67,7 @@ if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
 import seed  # noqa: E402  (bench/seed.py, beside this file)
+from revision import code_version  # noqa: E402
 
 if TYPE_CHECKING:
     from django.test import Client
@@ -642,34 +643,8 @@ def machine() -> dict[str, Any]:
         "database_version": version,
         "brotli": _brotli() is not None,
         "load_average": [round(x, 2) for x in os.getloadavg()],
-        "code": _code_version(),
+        "code": code_version(),
     }
-
-
-def _code_version() -> str:
-    """The commit measured, marked when the working tree differs from it."""
-    import subprocess
-
-    try:
-        head = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=10,
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=10,
-        ).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
-    return f"{head}+changes" if dirty else head
 
 
 def measure_pages(
