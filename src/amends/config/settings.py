@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "amends.cases",
     "amends.conversations",
     "amends.commitments",
+    "amends.policies",
+    "amends.proactive",
     "amends.inbound",
     "amends.mail",
     "amends.notifications",
@@ -321,4 +323,21 @@ LOGGING = {
         "django_tasks": {"handlers": ["console"], "level": "WARNING"},
         "django_tasks_db": {"handlers": ["console"], "level": "WARNING"},
     },
+}
+
+# The shop's order system (commerce/adapters/base.py): the built-in demo shop by default.
+AMENDS_COMMERCE = {
+    "BACKEND": os.environ.get("AMENDS_COMMERCE_BACKEND", "amends.commerce.adapters.demo.DemoShop"),
+    "OPTIONS": {},
+}
+# Shopify order webhooks (commerce/shopify.py) are verified with this app secret.
+AMENDS_SHOPIFY_WEBHOOK_SECRET = os.environ.get("AMENDS_SHOPIFY_WEBHOOK_SECRET", "")
+# Per carrier code: the secret its webhooks are signed with and the key for its tracking API,
+# from AMENDS_CARRIER_<CODE>_WEBHOOK_SECRET / AMENDS_CARRIER_<CODE>_API_KEY.
+AMENDS_CARRIERS = {
+    code: {
+        "WEBHOOK_SECRET": os.environ.get(f"AMENDS_CARRIER_{code.upper()}_WEBHOOK_SECRET", ""),
+        "API_KEY": os.environ.get(f"AMENDS_CARRIER_{code.upper()}_API_KEY", ""),
+    }
+    for code in ("dhl", "postnl", "seur", "colissimo", "dpd", "ups")
 }

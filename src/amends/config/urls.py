@@ -22,4 +22,6 @@ urlpatterns = [
     path("my/", include("amends.portal.urls")),
     path("attachments/", include("amends.conversations.urls")),
     path("api/v1/", api.urls),
+    path("hooks/carriers/", include("amends.carriers.urls")),
+    path("hooks/shop/", include("amends.commerce.urls")),
 ]

@@ -1,0 +1,1 @@
+"""Cases opened before the customer writes: a shipment problem noticed, the customer told."""

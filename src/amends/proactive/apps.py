@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ProactiveConfig(AppConfig):
+    name = "amends.proactive"
+    label = "proactive"
