@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
 from amends.carriers.models import Shipment
 from amends.cases.models import Case
-from amends.commerce.models import Order
-from amends.conversations.models import Direction
-from amends.customers.models import Customer
+from amends.commerce.models import Order, OrderLine
+from amends.conversations.models import Direction, Message
+from amends.customers.models import Customer, CustomerIdentity
 from amends.search.models import EntryKind, SearchEntry
 from amends.search.text import folded_words, identifiers_of, words_of
 
@@ -42,88 +44,110 @@ def _language(code: str) -> str:
     return code.split("-")[0].strip().lower()[:8]
 
 
-def _case(pk: int) -> Entry | None:
-    case = Case.objects.select_related("customer", "brand").filter(pk=pk).first()
-    if case is None:
-        return None
-    numbers = list(case.orders.order_by("id").values_list("number", flat=True))
-    tracking = list(
-        Shipment.objects.filter(order__cases=case)
-        .order_by("id")
-        .values_list("tracking_number", flat=True)
-    )
-    texts = case.messages.filter(direction__in=[Direction.INBOUND, Direction.OUTBOUND])
-    body = " ".join(texts.order_by("id").values_list("body_text", flat=True))
-    ids = " ".join([*numbers, *tracking])
-    return Entry(
-        title=f"{case.reference} {case.subject}",
-        subtitle=f"{case.customer.name} · {case.brand.code.upper()}",
-        body=f"{case.reference} {case.subject} {case.customer.name} {ids} {body}",
-        language=_language(case.language or case.customer.language),
-        identifiers=(case.reference, *numbers, *tracking),
-        names=case.customer.name,
-    )
+def _cases(pks: Sequence[int]) -> dict[int, Entry]:
+    cases = list(Case.objects.select_related("customer", "brand").filter(pk__in=pks))
+    if not cases:
+        return {}
+    ids = [case.pk for case in cases]
+    numbers: dict[int, list[str]] = defaultdict(list)
+    links = Case.orders.through.objects.filter(case_id__in=ids).order_by("order_id")
+    for case_id, number in links.values_list("case_id", "order__number"):
+        numbers[case_id].append(number)
+    tracking: dict[int, list[str]] = defaultdict(list)
+    parcels = Shipment.objects.filter(order__cases__in=ids).order_by("id")
+    for case_id, number in parcels.values_list("order__cases", "tracking_number"):
+        tracking[case_id].append(number)
+    bodies: dict[int, list[str]] = defaultdict(list)
+    lengths: dict[int, int] = defaultdict(int)
+    texts = Message.objects.filter(
+        case_id__in=ids, direction__in=[Direction.INBOUND, Direction.OUTBOUND]
+    ).order_by("case_id", "id")
+    for case_id, text in texts.values_list("case_id", "body_text").iterator(chunk_size=500):
+        if lengths[case_id] <= MAX_BODY_CHARS:  # the rest would be cut off anyway
+            bodies[case_id].append(text)
+            lengths[case_id] += len(text) + 1
+    entries = {}
+    for case in cases:
+        ids_text = " ".join([*numbers[case.pk], *tracking[case.pk]])
+        body = " ".join(bodies[case.pk])
+        entries[case.pk] = Entry(
+            title=f"{case.reference} {case.subject}",
+            subtitle=f"{case.customer.name} · {case.brand.code.upper()}",
+            body=f"{case.reference} {case.subject} {case.customer.name} {ids_text} {body}",
+            language=_language(case.language or case.customer.language),
+            identifiers=(case.reference, *numbers[case.pk], *tracking[case.pk]),
+            names=case.customer.name,
+        )
+    return entries
 
 
-def _customer(pk: int) -> Entry | None:
-    customer = Customer.objects.select_related("brand").filter(pk=pk).first()
-    if customer is None:
-        return None
-    identities = list(customer.identities.order_by("id").values_list("value", flat=True))
-    return Entry(
-        title=customer.name,
-        subtitle=customer.brand.code.upper(),
-        body=" ".join([customer.name, *identities]),
-        language=_language(customer.language),
-        identifiers=tuple(identities),
-        names=customer.name,
-    )
+def _customers(pks: Sequence[int]) -> dict[int, Entry]:
+    customers = list(Customer.objects.select_related("brand").filter(pk__in=pks))
+    identities: dict[int, list[str]] = defaultdict(list)
+    rows = CustomerIdentity.objects.filter(customer_id__in=[c.pk for c in customers])
+    for customer_id, value in rows.order_by("id").values_list("customer_id", "value"):
+        identities[customer_id].append(value)
+    return {
+        customer.pk: Entry(
+            title=customer.name,
+            subtitle=customer.brand.code.upper(),
+            body=" ".join([customer.name, *identities[customer.pk]]),
+            language=_language(customer.language),
+            identifiers=tuple(identities[customer.pk]),
+            names=customer.name,
+        )
+        for customer in customers
+    }
 
 
-def _order(pk: int) -> Entry | None:
-    order = Order.objects.select_related("customer").filter(pk=pk).first()
-    if order is None:
-        return None
-    titles = " ".join(order.lines.order_by("id").values_list("title", flat=True))
-    return Entry(
-        title=order.number,
-        subtitle=order.customer.name,
-        body=f"{order.number} {order.customer.name} {titles}",
-        language=_language(order.customer.language),
-        identifiers=(order.number,),
-        names=order.customer.name,
-    )
+def _orders(pks: Sequence[int]) -> dict[int, Entry]:
+    orders = list(Order.objects.select_related("customer").filter(pk__in=pks))
+    titles: dict[int, list[str]] = defaultdict(list)
+    lines = OrderLine.objects.filter(order_id__in=[o.pk for o in orders]).order_by("id")
+    for order_id, title in lines.values_list("order_id", "title"):
+        titles[order_id].append(title)
+    return {
+        order.pk: Entry(
+            title=order.number,
+            subtitle=order.customer.name,
+            body=f"{order.number} {order.customer.name} {' '.join(titles[order.pk])}",
+            language=_language(order.customer.language),
+            identifiers=(order.number,),
+            names=order.customer.name,
+        )
+        for order in orders
+    }
 
 
-def _shipment(pk: int) -> Entry | None:
-    shipment = Shipment.objects.select_related("carrier", "order__customer").filter(pk=pk).first()
-    if shipment is None:
-        return None
-    return Entry(
-        title=f"{shipment.carrier.name} {shipment.tracking_number}",
-        subtitle=shipment.order.number,
-        body=f"{shipment.tracking_number} {shipment.carrier.name} {shipment.order.number}",
-        language=_language(shipment.order.customer.language),
-        identifiers=(shipment.tracking_number, shipment.order.number),
-        names=shipment.carrier.name,
-    )
+def _shipments(pks: Sequence[int]) -> dict[int, Entry]:
+    shipments = Shipment.objects.select_related("carrier", "order__customer").filter(pk__in=pks)
+    return {
+        shipment.pk: Entry(
+            title=f"{shipment.carrier.name} {shipment.tracking_number}",
+            subtitle=shipment.order.number,
+            body=f"{shipment.tracking_number} {shipment.carrier.name} {shipment.order.number}",
+            language=_language(shipment.order.customer.language),
+            identifiers=(shipment.tracking_number, shipment.order.number),
+            names=shipment.carrier.name,
+        )
+        for shipment in shipments
+    }
 
 
-BUILDERS: dict[str, Callable[[int], Entry | None]] = {
-    EntryKind.CASE: _case,
-    EntryKind.CUSTOMER: _customer,
-    EntryKind.ORDER: _order,
-    EntryKind.SHIPMENT: _shipment,
+# Each builds the entries of many objects of its kind in a few queries; a missing object has
+# no entry in the result.
+BUILDERS: dict[str, Callable[[Sequence[int]], dict[int, Entry]]] = {
+    EntryKind.CASE: _cases,
+    EntryKind.CUSTOMER: _customers,
+    EntryKind.ORDER: _orders,
+    EntryKind.SHIPMENT: _shipments,
 }
+WRITTEN = ("title", "subtitle", "body", "language", "identifiers", "names", "updated_at")
+BATCH = 200
 
 
-def index_object(*, kind: str, pk: int) -> None:
-    """Write (or remove) the entry of one object. Idempotent."""
-    entry = BUILDERS[kind](pk)
-    if entry is None:
-        SearchEntry.objects.filter(kind=kind, object_id=pk).delete()
-        return
-    fields = {
+def _fields(entry: Entry) -> dict[str, Any]:
+    return {
         "title": entry.title[:300],
         "subtitle": entry.subtitle[:300],
         "body": words_of(entry.body[:MAX_BODY_CHARS]),
@@ -132,6 +156,13 @@ def index_object(*, kind: str, pk: int) -> None:
         "names": folded_words(entry.names),
         "updated_at": timezone.now(),  # update() skips auto_now
     }
+
+
+def _write_one(*, kind: str, pk: int, entry: Entry | None) -> None:
+    if entry is None:
+        SearchEntry.objects.filter(kind=kind, object_id=pk).delete()
+        return
+    fields = _fields(entry)
     # One statement for the usual case (the entry exists); update_or_create reads it first.
     if SearchEntry.objects.filter(kind=kind, object_id=pk).update(**fields):
         return
@@ -140,6 +171,43 @@ def index_object(*, kind: str, pk: int) -> None:
             SearchEntry.objects.create(kind=kind, object_id=pk, **fields)
     except IntegrityError:  # written a moment ago by another process: ours is as new
         SearchEntry.objects.filter(kind=kind, object_id=pk).update(**fields)
+
+
+def index_object(*, kind: str, pk: int) -> None:
+    """Write (or remove) the entry of one object. Idempotent."""
+    _write_one(kind=kind, pk=pk, entry=BUILDERS[kind]([pk]).get(pk))
+
+
+def index_objects(*, kind: str, pks: Sequence[int]) -> None:
+    """Write (or remove) the entries of many objects of one kind: built in a few queries,
+    new entries inserted together, existing ones updated together. Idempotent."""
+    for start in range(0, len(pks), BATCH):
+        chunk = list(pks[start : start + BATCH])
+        entries = BUILDERS[kind](chunk)
+        gone = [pk for pk in chunk if pk not in entries]
+        if gone:
+            SearchEntry.objects.filter(kind=kind, object_id__in=gone).delete()
+        current = {
+            entry.object_id: entry
+            for entry in SearchEntry.objects.filter(kind=kind, object_id__in=list(entries))
+        }
+        fresh: list[SearchEntry] = []
+        for pk, entry in entries.items():
+            fields = _fields(entry)
+            row = current.get(pk)
+            if row is None:
+                fresh.append(SearchEntry(kind=kind, object_id=pk, **fields))
+            else:
+                for name, value in fields.items():
+                    setattr(row, name, value)
+        if current:
+            SearchEntry.objects.bulk_update(list(current.values()), WRITTEN)
+        try:
+            with transaction.atomic():
+                SearchEntry.objects.bulk_create(fresh)
+        except IntegrityError:  # one was written a moment ago by another process
+            for row in fresh:
+                _write_one(kind=kind, pk=row.object_id, entry=entries[row.object_id])
 
 
 # Inside ``deferred()``: the objects to index when it flushes, each once.
@@ -173,8 +241,10 @@ def deferred() -> Iterator[Callable[[], int]]:
             return 0
         try:
             with transaction.atomic():
-                for kind, pk in items:
-                    index_object(kind=kind, pk=pk)
+                for kind in BUILDERS:
+                    pks = [pk for k, pk in items if k == kind]
+                    if pks:
+                        index_objects(kind=kind, pks=pks)
         except DatabaseError:
             # The index is derived data: the work that changed the objects is committed and
             # must not fail now. Kept for the next flush; `amends search rebuild` mends the rest.
@@ -190,29 +260,26 @@ def deferred() -> Iterator[Callable[[], int]]:
         flush()
 
 
-def _all_ids() -> Iterator[tuple[str, int]]:
-    for kind, model in (
-        (EntryKind.CASE, Case),
-        (EntryKind.CUSTOMER, Customer),
-        (EntryKind.ORDER, Order),
-        (EntryKind.SHIPMENT, Shipment),
-    ):
-        for pk in model.objects.order_by("pk").values_list("pk", flat=True).iterator():
-            yield kind, pk
+MODELS: dict[str, type[Case] | type[Customer] | type[Order] | type[Shipment]] = {
+    EntryKind.CASE: Case,
+    EntryKind.CUSTOMER: Customer,
+    EntryKind.ORDER: Order,
+    EntryKind.SHIPMENT: Shipment,
+}
 
 
 def rebuild(*, progress: Callable[[int, int], None] | None = None) -> int:
-    """Index everything again (after a bulk import that bypassed the services)."""
-    total = (
-        Case.objects.count()
-        + Customer.objects.count()
-        + Order.objects.count()
-        + Shipment.objects.count()
-    )
+    """Index everything again (after a bulk import that bypassed the services), a batch of
+    objects of one kind at a time."""
+    total = sum(model.objects.count() for model in MODELS.values())
     done = 0
-    for kind, pk in _all_ids():
-        index_object(kind=kind, pk=pk)
-        done += 1
-        if progress is not None and (done % 500 == 0 or done == total):
-            progress(done, total)
+    for kind, model in MODELS.items():
+        pks = list(model.objects.order_by("pk").values_list("pk", flat=True))
+        for start in range(0, len(pks), BATCH):
+            chunk = pks[start : start + BATCH]
+            with transaction.atomic():
+                index_objects(kind=kind, pks=chunk)
+            done += len(chunk)
+            if progress is not None:
+                progress(done, total)
     return done
