@@ -6,6 +6,7 @@ queue. ``team`` is never empty, so a case can never be ownerless.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from typing import Any
 
@@ -38,8 +39,22 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
+# brand id → (when read, its default team). Cleared whenever a team or a storefront is saved or
+# deleted in this process (``forget_default_teams``, connected in ``CasesConfig.ready``), and
+# read again after a minute for changes made by another process.
+_default_teams: dict[int, tuple[float, Team]] = {}
+_DEFAULT_TEAM_TTL = 60.0
+
+
+def forget_default_teams(*args: Any, **kwargs: Any) -> None:
+    _default_teams.clear()
+
+
 def default_team_for(*, brand: Brand) -> Team:
     """The queue a new case lands in when nothing more specific routes it."""
+    cached = _default_teams.get(brand.pk)
+    if cached is not None and time.monotonic() - cached[0] < _DEFAULT_TEAM_TTL:
+        return cached[1]
     team = (
         Team.objects.filter(brand=brand, is_senior=False).order_by("id").first()
         or Team.objects.filter(brand__isnull=True, is_senior=False).order_by("id").first()
@@ -51,6 +66,7 @@ def default_team_for(*, brand: Brand) -> Team:
             "no team exists to own new cases; create one (admin → Teams) first",
             errors={"team": "no team configured"},
         )
+    _default_teams[brand.pk] = (time.monotonic(), team)
     return team
 
 

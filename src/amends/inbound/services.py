@@ -73,9 +73,8 @@ def inbound_store(
 ) -> InboundResult:
     sha256 = hashlib.sha256(raw).hexdigest()
     key = _dedupe_key(channel=channel, source=source, external_id=external_id, sha256=sha256)
-    existing = InboundMessage.objects.filter(dedupe_key=key).first()
-    if existing is not None:
-        return InboundResult(existing, created=False)
+    # Insert first: a new payload is the usual case, a duplicate the rare one (one statement
+    # saved on every payload; the unique dedupe key decides).
     try:
         with transaction.atomic():
             inbound = InboundMessage.objects.create(
@@ -88,8 +87,11 @@ def inbound_store(
                 sha256=sha256,
             )
     except IntegrityError:
-        # Stored a moment ago by a concurrent delivery of the same payload.
-        return InboundResult(InboundMessage.objects.get(dedupe_key=key), created=False)
+        # Stored before (a redelivery), or a moment ago by a concurrent delivery.
+        existing = InboundMessage.objects.filter(dedupe_key=key).first()
+        if existing is None:  # the insert failed for another reason
+            raise
+        return InboundResult(existing, created=False)
     return InboundResult(inbound, created=True)
 
 

@@ -100,12 +100,13 @@ def sender_rate() -> tuple[int, dt.timedelta]:
     return int(count), dt.timedelta(seconds=int(seconds or 600))
 
 
-def over_rate(sender: str) -> int:
-    """How many mails this sender sent within the window, when that is over the limit; else 0."""
+def over_rate(sender: str, *, counting_this: bool = False) -> int:
+    """How many mails this sender sent within the window, when that is over the limit; else 0.
+    ``counting_this``: the mail being read is not stored yet and counts as one more."""
     if not sender:
         return 0
     limit, window = sender_rate()
     recent = ReceivedMail.objects.filter(
         sender=sender, received_at__gte=timezone.now() - window
-    ).count()
+    ).count() + int(counting_this)
     return recent if recent > limit else 0

@@ -282,12 +282,11 @@ def process_mail(inbound: InboundMessage) -> Message | None:
     if automatic:
         _handle_auto_reply(inbound, received, mail, automatic)
         return None
-    received.save()
     if _rate_limited.get():
-        count = over_rate(received.sender)
+        count = over_rate(received.sender, counting_this=True)
         if count:
             received.kind = MailKind.LOOP
-            received.save(update_fields=["kind"])
+            received.save()
             inbound.reason = (
                 f"{received.sender} sent {count} mails in a short time: stored, not answered "
                 "(a mail loop?)"
@@ -338,7 +337,7 @@ def process_mail(inbound: InboundMessage) -> Message | None:
         labels = [*message.labels, *(f"withheld:{w}" for w in withheld)]
         Message.objects.filter(pk=message.pk).update(labels=labels)
     received.case_message = message
-    received.save()
+    received.save()  # once, now that its message is known
     inbound.case = case
     if thread.via:
         inbound.reason = f"threaded by {thread.via}"
