@@ -11,7 +11,7 @@ import hashlib
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import pytest
@@ -22,7 +22,7 @@ from amends.mail import imap
 from amends.mail.imap import STORED_KEYWORD, run_imap
 from amends.mail.intake import mail_store
 from amends.mail.models import Mailbox
-from amends.mail.tasks import mailbox_poll, stored_mail_process
+from amends.mail.tasks import mailbox_poll, stored_mail_process_many
 from tests.factories import BrandFactory
 from tests.mail.dovecot import (
     Dovecot,
@@ -404,16 +404,16 @@ def test_mail_arriving_during_a_round_is_fetched_before_idling(
     folder = new_folder()
     append(dovecot, folder, [message(0, tag=folder)])
     mailbox = make_mailbox(dovecot, folder)
-    real_process = stored_mail_process
+    real_process = stored_mail_process_many
     arrived: list[bool] = []
 
-    def process_while_mail_arrives(*, inbound_id: int) -> str:
+    def process_while_mail_arrives(*, inbound_ids: Sequence[int]) -> None:
         if not arrived:
             arrived.append(True)
             append(dovecot, folder, [message(1, tag=folder)])
-        return real_process(inbound_id=inbound_id)
+        real_process(inbound_ids=inbound_ids)
 
-    monkeypatch.setattr(imap, "stored_mail_process", process_while_mail_arrives)
+    monkeypatch.setattr(imap, "stored_mail_process_many", process_while_mail_arrives)
     watch(mailbox)
 
     wait_for(lambda: len(stored(mailbox)) == 2, "the mail that arrived during the round")

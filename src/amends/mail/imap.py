@@ -3,11 +3,12 @@
 The order of the steps is what makes it safe to stop or crash anywhere:
 
 1. fetch a batch of new messages with ``BODY.PEEK[]`` (fetching does not mark them read);
-2. commit each one with ``intake.mail_store`` (the same mail fetched twice is stored once);
+2. commit them with ``intake.mail_store``, a chunk per transaction (the same mail fetched twice
+   is stored once);
 3. only then acknowledge the batch on the server: ``\\Seen`` and the ``$AmendsStored`` keyword,
    then a move to the done folder when the mailbox has one;
 4. record the highest UID done (``Mailbox.last_uid``);
-5. process what was stored (``tasks.stored_mail_process``).
+5. process what was stored (``tasks.stored_mail_process_many``).
 
 A crash before 3 fetches the batch again, and the dedupe absorbs it; a crash before 5 leaves the
 mail *received*, and every run starts by processing ``intake.pending()``.
@@ -36,7 +37,7 @@ from dataclasses import asdict, dataclass
 from types import FrameType
 from typing import Any
 
-from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError, LoginError
@@ -44,7 +45,7 @@ from imapclient.exceptions import IMAPClientError, LoginError
 from amends.inbound.services import InboundResult
 from amends.mail.intake import mail_store
 from amends.mail.models import ImapSecurity, Mailbox
-from amends.mail.tasks import stored_mail_process, stored_mail_process_pending
+from amends.mail.tasks import stored_mail_process_many, stored_mail_process_pending
 from amends.search.indexing import deferred as deferred_indexing
 
 logger = logging.getLogger(__name__)
@@ -143,11 +144,14 @@ def _session(mailbox: Mailbox) -> Iterator[Any]:
 # --- one round: fetch, store, acknowledge, record, process -------------------------------------
 
 
-def _store(raw: bytes, mailbox: Mailbox, stop: threading.Event) -> InboundResult:
-    """``mail_store``, riding out a database connection that was cut (restart, failover)."""
+def _store(raws: list[bytes], mailbox: Mailbox, stop: threading.Event) -> list[InboundResult]:
+    """``mail_store`` for a chunk of mails, in one transaction, riding out a database connection
+    that was cut (restart, failover): the whole chunk is stored again, and what was stored
+    already is found stored."""
     for attempt in range(DB_ATTEMPTS):
         try:
-            return mail_store(raw, mailbox=mailbox)
+            with transaction.atomic():
+                return [mail_store(raw, mailbox=mailbox) for raw in raws]
         except (OperationalError, InterfaceError):
             if attempt == DB_ATTEMPTS - 1 or connection.in_atomic_block:
                 raise
@@ -214,19 +218,23 @@ def _ingest(
     }
     for chunk in _chunks(uids, sizes):
         bodies = client.fetch(chunk, ["BODY.PEEK[]"])
-        for uid in chunk:
-            raw = bodies.get(uid, {}).get(b"BODY[]")
-            if raw is None:  # expunged by another client meanwhile
-                continue
+        fetched = [
+            (uid, bytes(raw))
+            for uid in chunk
+            # None: expunged by another client meanwhile
+            if (raw := bodies.get(uid, {}).get(b"BODY[]")) is not None
+        ]
+        del bodies
+        results = _store([raw for _uid, raw in fetched], mailbox, stop)
+        for (uid, _raw), result in zip(fetched, results, strict=True):
             outcome.fetched += 1
-            result = _store(bytes(raw), mailbox, stop)
             stored_uids.append(uid)
             if result.created:
                 outcome.stored += 1
                 created.append(result.inbound.pk)
             else:
                 outcome.duplicates += 1
-        del bodies
+        del fetched
     _acknowledge(client, mailbox, stored_uids, keywords=keywords)
     # Monotonic: a concurrent round that got further is not set back.
     Mailbox.objects.filter(pk=mailbox.pk, last_uid__lt=uids[-1]).update(last_uid=uids[-1])
@@ -269,12 +277,7 @@ def _sync(client: Any, mailbox: Mailbox, outcome: PollOutcome, stop: threading.E
             created = _ingest(client, mailbox, batch, keywords=keywords, outcome=outcome, stop=stop)
             # The batch's search entries are written once at its end, each case once.
             with deferred_indexing():
-                for inbound_id in created:
-                    try:
-                        stored_mail_process(inbound_id=inbound_id)
-                    except DatabaseError:  # stays received; the next run's pending() takes it
-                        logger.exception("processing mail %s failed; it stays pending", inbound_id)
-                        connection.close()
+                stored_mail_process_many(inbound_ids=created)
 
 
 def _take_announcements(client: Any) -> bool:

@@ -23,7 +23,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from django.db import connections
+from django.db import connections, transaction
 
 from amends.inbound.models import InboundMessage, InboundStatus
 from amends.inbound.parsed import UnprocessableInbound
@@ -36,6 +36,8 @@ from amends.search.indexing import deferred as deferred_indexing
 DEFAULT_BUDGET_SECONDS = 20.0
 # Search entries are written every so many mails, each changed case once (not once per change).
 INDEX_EVERY = 200
+# Mails stored together in one transaction, then processed together in another.
+STORE_EVERY = 25
 
 
 class OverBudget(UnprocessableInbound):
@@ -159,38 +161,65 @@ def import_mail(
         return _import_in_processes(paths, mailbox=mailbox, budget=budget, jobs=jobs)
     summary = ImportSummary()
     started = time.monotonic()
+    batch: list[tuple[str, bytes]] = []
+
+    def flush_batch() -> None:
+        _import_batch(batch, mailbox=mailbox, budget=budget, summary=summary)
+        batch.clear()
+        if summary.read % INDEX_EVERY < STORE_EVERY:
+            index_now()
+        if progress is not None:
+            progress(summary)
+
     with without_rate_limit(), deferred_indexing() as index_now:
         for where, raw in mails_in(paths):
             if not _in_part(raw, part):
                 continue
             summary.read += 1
-            result = mail_store(raw, mailbox=mailbox)
-            if not result.created:
-                summary.duplicates += 1
-            else:
-                inbound = result.inbound
-                try:
-                    with time_budget(budget):
-                        inbound_process(inbound=inbound)
-                except OverBudget as exc:  # expired just outside the processing's own guard
-                    InboundMessage.objects.filter(pk=inbound.pk).update(
-                        status=InboundStatus.QUARANTINED, reason=str(exc)
-                    )
-                    inbound.status, inbound.reason = InboundStatus.QUARANTINED, str(exc)
-                if inbound.status == InboundStatus.QUARANTINED:
-                    summary.quarantined[reason_group(inbound.reason)] += 1
-                    if len(summary.examples) < 500:
-                        summary.examples[where] = inbound.reason
-                elif inbound.status == InboundStatus.HELD:
-                    summary.held += 1
-                else:
-                    summary.stored += 1
-            if summary.read % INDEX_EVERY == 0:
-                index_now()
-            if progress is not None:
-                progress(summary)
+            batch.append((where, raw))
+            if len(batch) >= STORE_EVERY:
+                flush_batch()
+        if batch:
+            flush_batch()
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def _import_batch(
+    batch: list[tuple[str, bytes]],
+    *,
+    mailbox: Mailbox | None,
+    budget: float,
+    summary: ImportSummary,
+) -> None:
+    """Store a batch of mails in one transaction, then read and thread each (its own savepoint,
+    so one failing mail is quarantined alone) in a second one. The raw bytes are committed before
+    any of them is processed; were the second transaction lost, the mails stay stored and
+    unprocessed, and the next import or ``amends inbound replay`` processes them."""
+    with transaction.atomic():
+        stored = [(where, mail_store(raw, mailbox=mailbox)) for where, raw in batch]
+    with transaction.atomic():
+        for where, result in stored:
+            if not result.created:
+                summary.duplicates += 1
+                continue
+            inbound = result.inbound
+            try:
+                with time_budget(budget):
+                    inbound_process(inbound=inbound)
+            except OverBudget as exc:  # expired just outside the processing's own guard
+                InboundMessage.objects.filter(pk=inbound.pk).update(
+                    status=InboundStatus.QUARANTINED, reason=str(exc)
+                )
+                inbound.status, inbound.reason = InboundStatus.QUARANTINED, str(exc)
+            if inbound.status == InboundStatus.QUARANTINED:
+                summary.quarantined[reason_group(inbound.reason)] += 1
+                if len(summary.examples) < 500:
+                    summary.examples[where] = inbound.reason
+            elif inbound.status == InboundStatus.HELD:
+                summary.held += 1
+            else:
+                summary.stored += 1
 
 
 def _import_part(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import DatabaseError, connection, transaction
@@ -42,6 +43,33 @@ def stored_mail_process(*, inbound_id: int) -> str:
             return "done already"
         inbound_process(inbound=inbound)
         return str(inbound.status)
+
+
+# Mails processed together in one transaction (each in a savepoint of its own).
+PROCESS_TOGETHER = 25
+
+
+def stored_mail_process_many(*, inbound_ids: Sequence[int]) -> None:
+    """Process stored mails a group at a time, each group in one transaction (a mail that fails
+    is quarantined alone: each has its own savepoint). Should a group's transaction fail on the
+    database, its mails are processed again one by one; one that still fails stays *received*
+    for the next ``stored_mail_process_pending``."""
+    for start in range(0, len(inbound_ids), PROCESS_TOGETHER):
+        group = inbound_ids[start : start + PROCESS_TOGETHER]
+        try:
+            with transaction.atomic():
+                for inbound_id in group:
+                    stored_mail_process(inbound_id=inbound_id)
+            continue
+        except DatabaseError:
+            logger.warning("processing %d mails together failed; one by one", len(group))
+            connection.close()
+        for inbound_id in group:
+            try:
+                stored_mail_process(inbound_id=inbound_id)
+            except DatabaseError:  # stays received; the next run's pending() takes it
+                logger.exception("processing mail %s failed; it stays pending", inbound_id)
+                connection.close()
 
 
 def stored_mail_process_pending(*, older_than: dt.timedelta | None = None) -> int:
