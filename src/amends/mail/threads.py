@@ -18,8 +18,6 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Value
-
 from amends.cases.models import OPEN_STATUSES, Case, CaseStatus
 from amends.commerce.models import Order
 from amends.customers.models import Customer
@@ -66,15 +64,14 @@ def _case_from_headers(mail: ParsedMail) -> Case | None:
     ids = [*mail.in_reply_to, *reversed(mail.references)][:_MAX_REFERENCES]
     if not ids:
         return None
-    # Our replies and the mail we received, in one statement; a reply of ours wins.
-    sent = OutboundMail.objects.filter(message_id__in=ids).values_list(
-        "message_id", "reply__case_id", Value(0)
-    )
-    received = ReceivedMail.objects.filter(
-        message_id__in=ids, case_message__isnull=False
-    ).values_list("message_id", "case_message__case_id", Value(1))
     found: dict[str, int] = {}
-    for message_id, case_id, _rank in sorted(sent.union(received, all=True), key=lambda r: r[2]):
+    for message_id, case_id in OutboundMail.objects.filter(message_id__in=ids).values_list(
+        "message_id", "reply__case_id"
+    ):
+        found[message_id] = case_id
+    for message_id, case_id in ReceivedMail.objects.filter(
+        message_id__in=ids, case_message__isnull=False
+    ).values_list("message_id", "case_message__case_id"):
         found.setdefault(message_id, case_id)
     for message_id in ids:
         if message_id in found:
