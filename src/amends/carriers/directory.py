@@ -35,6 +35,8 @@ INTERNATIONAL_PAGES: Mapping[str, str] = {
     "postnl": "https://www.postnl.nl/en/",
     "seur": "https://www.seur.com/",
     "colissimo": "https://www.colissimo.fr/",
+    "dpd": "https://www.dpd.com/",
+    "ups": "https://www.ups.com/",
 }
 
 MAX_PHONE = 32
