@@ -297,6 +297,38 @@ CARRIERS: list[tuple[str, str, dict[str, dict[str, str]]]] = [
             "BE": {"web": "https://www.colissimo.fr/"},
         },
     ),
+    (
+        "dpd",
+        "DPD",
+        {
+            "NL": {"web": "https://www.dpd.com/nl/nl/"},
+            "BE": {"web": "https://www.dpd.com/be/nl/"},
+            "DE": {"web": "https://www.dpd.com/de/de/"},
+            "PL": {"web": "https://www.dpd.com/pl/pl/"},
+            "LT": {"web": "https://www.dpd.com/lt/lt/"},
+            "FR": {"web": "https://www.dpd.fr/"},
+            # In Spain DPD parcels are delivered by SEUR, in Italy by BRT.
+            "ES": {"web": "https://www.seur.com/"},
+            "IT": {"web": "https://www.brt.it/"},
+        },
+    ),
+    (
+        "ups",
+        "UPS",
+        {
+            country: {"web": f"https://www.ups.com/{country.lower()}/{language}/Home.page"}
+            for country, language in (
+                ("NL", "nl"),
+                ("BE", "nl"),
+                ("DE", "de"),
+                ("FR", "fr"),
+                ("ES", "es"),
+                ("IT", "it"),
+                ("PL", "pl"),
+                ("LT", "lt"),
+            )
+        },
+    ),
 ]
 
 
