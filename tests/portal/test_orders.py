@@ -171,6 +171,31 @@ def test_no_stale_delivery_estimate_once_the_parcel_is_back_with_the_shop() -> N
     assert "expected on" not in page
 
 
+def test_a_refunded_order_shows_no_delivery_estimate_for_its_parcel() -> None:
+    shop = make_shop()
+    Shipment.objects.filter(pk=shop.shipment.pk).update(status="in_transit")
+    Order.objects.filter(pk=shop.order.pk).update(
+        status="refunded", refunded_total=Decimal("59.90")
+    )
+    page = text(signed_in(shop.customer).get("/my/orders/").content.decode())
+    assert "In transit" in page
+    assert "expected on" not in page
+
+
+def test_a_parcel_returned_to_sender_is_not_shown_in_transit_after_a_late_scan() -> None:
+    shop = make_shop()
+    TrackingEvent.objects.create(
+        shipment=shop.shipment,
+        status="returned_to_sender",
+        occurred_at=dt.datetime(2031, 3, 7, 9, tzinfo=AMSTERDAM),
+    )
+    # A stray scan that the carrier sent late set the status back.
+    Shipment.objects.filter(pk=shop.shipment.pk).update(status="in_transit")
+    page = text(signed_in(shop.customer).get("/my/orders/").content.decode())
+    assert "Returned to sender" in page.split("Tracking history")[0]
+    assert "expected on" not in page
+
+
 def test_who_to_contact_the_shop_and_the_carrier_for_the_customers_country() -> None:
     shop = make_shop(country="NL")
     html = signed_in(shop.customer).get("/my/orders/").content.decode()

@@ -12,12 +12,15 @@ reported exactly like ones that do not exist.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from amends.accounts.models import Role, User
 from amends.carriers.models import Shipment, TrackingEvent
 from amends.cases.models import Case
 from amends.cases.selectors import is_admin
+from amends.commerce.consistency import OrderState, ParcelState
 from amends.commerce.models import Order, OrderLine
 from amends.core.errors import NotFound
 from amends.customers.selectors import customers_visible_to, valid_id
@@ -164,3 +167,28 @@ def order_of_customer(*, user: User, number: str) -> Order:
     if order is None:
         raise NotFound("order not found")
     return order
+
+
+def parcel_state(shipment: Shipment, events: Iterable[TrackingEvent] | None = None) -> ParcelState:
+    """A shipment as ``commerce.consistency`` reads it; ``events`` when they are loaded already."""
+    timeline = shipment.events.all() if events is None else events
+    return ParcelState(
+        id=shipment.pk,
+        status=shipment.status,
+        estimated_delivery=shipment.estimated_delivery,
+        delivered_at=shipment.delivered_at,
+        seen=frozenset({shipment.status, *(e.status for e in timeline)}),
+    )
+
+
+def order_state(order: Order, parcels: Iterable[ParcelState] | None = None) -> OrderState:
+    """An order with its parcels, as ``commerce.consistency`` reads it."""
+    if parcels is None:
+        parcels = [parcel_state(s) for s in order.shipments.prefetch_related("events")]
+    return OrderState(
+        id=order.pk,
+        status=order.status,
+        total=order.total,
+        refunded_total=order.refunded_total,
+        parcels=tuple(parcels),
+    )

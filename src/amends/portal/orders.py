@@ -12,6 +12,7 @@ staff) asking for these pages is sent to the place made for them, with a message
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -23,10 +24,16 @@ from django.utils.translation import gettext
 from amends.accounts.models import Role, User
 from amends.carriers.directory import Contact, carrier_contact_for
 from amends.carriers.models import Shipment, TrackingEvent
-from amends.carriers.taxonomy import PROBLEMS, TERMINAL
+from amends.carriers.taxonomy import PROBLEMS, TrackingStatus
 from amends.cases.selectors import user_may_work_case
+from amends.commerce.consistency import parcel_shown
 from amends.commerce.models import Order, Seller
-from amends.commerce.selectors import order_of_customer, orders_of_customer
+from amends.commerce.selectors import (
+    order_of_customer,
+    order_state,
+    orders_of_customer,
+    parcel_state,
+)
 from amends.core.errors import NotFound
 from amends.policies.order_terms import RuleLine, order_rules
 from amends.policies.selectors import order_facts, terms_for_brand, today_for_brand
@@ -47,7 +54,9 @@ class ParcelView:
     events: list[TrackingEvent]
     contact: Contact | None
     contact_scope: str
-    show_estimate: bool
+    status: str  # as shown: see commerce.consistency.parcel_shown
+    status_label: str
+    estimate: dt.date | None
     has_problem: bool
 
 
@@ -59,7 +68,9 @@ class OrderView:
     rules: list[RuleLine]
 
 
-def _parcel(shipment: Shipment, *, customer_country: str, shop_country: str) -> ParcelView:
+def _parcel(
+    shipment: Shipment, *, order: Order, customer_country: str, shop_country: str
+) -> ParcelView:
     contact = carrier_contact_for(
         carrier=shipment.carrier, countries=[customer_country, shop_country]
     )
@@ -71,20 +82,26 @@ def _parcel(shipment: Shipment, *, customer_country: str, shop_country: str) -> 
         scope = FOR_CUSTOMER_COUNTRY
     else:
         scope = FOR_SHOP_COUNTRY
+    events = list(shipment.events.all())
+    # What the customer is shown agrees with the rest: no estimate for a parcel that will not
+    # come or an order paid back; a parcel returned to sender never "in transit".
+    shown = parcel_shown(order_state(order, parcels=()), parcel_state(shipment, events))
     return ParcelView(
         shipment=shipment,
-        events=list(shipment.events.all()),
+        events=events,
         contact=contact,
         contact_scope=scope,
-        show_estimate=shipment.estimated_delivery is not None and shipment.status not in TERMINAL,
-        has_problem=shipment.status in PROBLEMS,
+        status=shown.status,
+        status_label=str(TrackingStatus(shown.status).label),
+        estimate=shown.estimate,
+        has_problem=shown.status in PROBLEMS,
     )
 
 
 def order_view(order: Order, *, with_rules: bool = False) -> OrderView:
     customer_country = order.customer.country or order.brand.country
     parcels = [
-        _parcel(s, customer_country=customer_country, shop_country=order.brand.country)
+        _parcel(s, order=order, customer_country=customer_country, shop_country=order.brand.country)
         for s in order.shipments.all()
     ]
     seller = order.seller or next(
