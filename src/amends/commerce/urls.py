@@ -1,3 +1,7 @@
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from amends.commerce import views
+
+urlpatterns: list[URLPattern] = [
+    path("shopify/", views.shopify_webhook, name="shopify-webhook"),
+]

@@ -108,12 +108,7 @@ class AmendsWorker(Worker):
                 self._last_beat = now
             if now - self._last_sweep >= self.sweep_seconds:
                 recover_abandoned_tasks()
-                from amends.commitments.services import commitments_sweep
-
-                commitments_sweep()
-                from amends.mail.outbound import outbox_sweep
-
-                outbox_sweep()
+                run_sweeps()
                 self._last_sweep = now
             if now - self._last_optimize >= OPTIMIZE_SECONDS:
                 from amends.core.maintenance import database_optimize
@@ -154,6 +149,28 @@ class AmendsWorker(Worker):
     def stop(self) -> None:
         self.running = False
         self._stop.set()
+
+
+# What the worker looks over every sweep: work whose own task was lost or that no event starts
+# (a promise come due, a parcel with no scan for days, a refund the shop settled). Each is
+# idempotent and takes no arguments; one that fails is logged and the others still run.
+SWEEPS = (
+    "amends.commitments.services.commitments_sweep",
+    "amends.mail.outbound.outbox_sweep",
+    "amends.commerce.backend.shop_sweep",
+    "amends.commerce.shopify.receive.shopify_pending_process",
+)
+
+
+def run_sweeps() -> None:
+    from django.utils.module_loading import import_string
+
+    for path in SWEEPS:
+        try:
+            import_string(path)()
+        except Exception:
+            logger.exception("sweep %s failed", path)
+            close_old_connections()
 
 
 def run_pending(*, max_tasks: int = 1000, worker_id: str = "inline") -> int:
