@@ -318,6 +318,31 @@ def cmd_inbound_replay(args: argparse.Namespace) -> int:
     return 0 if not still else 3
 
 
+def cmd_carriers_simulate(args: argparse.Namespace) -> int:
+    _setup(args.data_dir)
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from amends.carriers.models import Shipment
+    from amends.carriers.simulator import SCRIPTS, simulation_play
+
+    shipment = (
+        Shipment.objects.select_related("carrier")
+        .filter(tracking_number=args.tracking_number)
+        .first()
+    )
+    if shipment is None:
+        _say(f"no shipment with tracking number {args.tracking_number}")
+        return 2
+    now = timezone.now()
+    start = now - dt.timedelta(hours=args.hours_ago)
+    result = simulation_play(script=SCRIPTS[args.script], shipment=shipment, start=start, until=now)
+    _say(f"{args.script}: {result.stored} events stored, {result.duplicates} already there")
+    _summary(result.counts())
+    return 0
+
+
 def cmd_search_rebuild(args: argparse.Namespace) -> int:
     _setup(args.data_dir)
     from amends.search.indexing import rebuild
@@ -481,6 +506,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--limit", type=int, default=50)
     p.set_defaults(func=cmd_inbound_list)
+    carriers = sub.add_parser("carriers", help="carriers and tracking").add_subparsers(
+        dest="carriers_cmd", required=True
+    )
+    p = carriers.add_parser(
+        "simulate", parents=[common], help="play a carrier failure script into a shipment"
+    )
+    p.add_argument(
+        "script",
+        choices=[
+            "happy_path",
+            "two_attempts_returned",
+            "damaged_in_transit",
+            "lost",
+            "estimate_slipping",
+            "delivered_to_neighbour",
+        ],
+    )
+    p.add_argument("tracking_number")
+    p.add_argument("--hours-ago", type=float, default=48.0, help="when the parcel set off")
+    p.set_defaults(func=cmd_carriers_simulate)
     search = sub.add_parser("search", help="the search index").add_subparsers(
         dest="search_cmd", required=True
     )

@@ -1,8 +1,17 @@
-"""Carriers, shipments and their tracking timelines."""
+"""Carriers, shipments and their tracking timelines.
+
+A shipment's ``status``, ``estimated_delivery``, ``delivered_at`` and ``last_event_at`` are
+derived from its timeline by ``carriers.ingest`` (the latest event by ``occurred_at`` wins, not
+the last one received), so they are read here and written there. ``promised_delivery`` is the
+first estimate the customer was given and is never overwritten, so a slipping estimate can be
+told apart from one that was always late. ``next_poll_at`` and ``poll_failures`` belong to the
+poller (``carriers.polling``) of carriers that do not push.
+"""
 
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from amends.carriers.taxonomy import TrackingStatus
 from amends.core.models import TimeStampedModel
@@ -26,8 +35,18 @@ class Shipment(TimeStampedModel):
         max_length=24, choices=TrackingStatus.choices, default=TrackingStatus.PENDING
     )
     estimated_delivery = models.DateField(null=True, blank=True)
+    promised_delivery = models.DateField(
+        null=True,
+        blank=True,
+        help_text=_("The first delivery estimate; kept when the carrier moves the estimate."),
+    )
     shipped_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
+    last_event_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("When the latest scan happened (not when it arrived).")
+    )
+    next_poll_at = models.DateTimeField(null=True, blank=True)
+    poll_failures = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         constraints = [
@@ -35,7 +54,11 @@ class Shipment(TimeStampedModel):
                 fields=["carrier", "tracking_number"], name="tracking_number_per_carrier"
             ),
         ]
-        indexes = [models.Index(fields=["tracking_number"])]
+        indexes = [
+            models.Index(fields=["tracking_number"]),
+            models.Index(fields=["carrier", "next_poll_at"], name="shipment_poll_due_idx"),
+            models.Index(fields=["status", "last_event_at"], name="shipment_last_event_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.carrier_id}:{self.tracking_number}"
@@ -49,6 +72,9 @@ class TrackingEvent(models.Model):
     location = models.CharField(max_length=200, blank=True)
     occurred_at = models.DateTimeField()
     received_at = models.DateTimeField(auto_now_add=True)
+    estimated_delivery = models.DateField(
+        null=True, blank=True, help_text=_("The delivery estimate this event carried, if any.")
+    )
 
     class Meta:
         ordering = ["occurred_at", "id"]

@@ -1,3 +1,7 @@
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from amends.carriers.views import carrier_webhook
+
+urlpatterns: list[URLPattern] = [
+    path("<slug:code>/", carrier_webhook, name="carrier-webhook"),
+]

@@ -338,6 +338,18 @@ AMENDS_CARRIERS = {
     code: {
         "WEBHOOK_SECRET": os.environ.get(f"AMENDS_CARRIER_{code.upper()}_WEBHOOK_SECRET", ""),
         "API_KEY": os.environ.get(f"AMENDS_CARRIER_{code.upper()}_API_KEY", ""),
+        # "true"/"false"; empty: polled when it has an API key and no webhook secret.
+        "POLL": os.environ.get(f"AMENDS_CARRIER_{code.upper()}_POLL", ""),
     }
     for code in ("dhl", "postnl", "seur", "colissimo", "dpd", "ups")
+}
+# Carrier webhooks: bodies above this are refused unread (413).
+AMENDS_CARRIER_WEBHOOK_MAX_BYTES = int(
+    os.environ.get("AMENDS_CARRIER_WEBHOOK_MAX_BYTES", str(1024 * 1024))
+)
+# Polling carriers' tracking APIs (carriers/polling.py): TRANSPORT is a dotted path to a callable
+# returning an httpx transport (tests pass an httpx.MockTransport), empty for the network.
+AMENDS_CARRIER_HTTP = {
+    "TRANSPORT": os.environ.get("AMENDS_CARRIER_HTTP_TRANSPORT", "") or None,
+    "TIMEOUT": float(os.environ.get("AMENDS_CARRIER_HTTP_TIMEOUT", "10")),
 }
