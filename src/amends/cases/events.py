@@ -34,6 +34,12 @@ class EventKind:
     DELIVERY_FAILED = "delivery_failed"
     DELIVERY_DELAYED = "delivery_delayed"
     AUTO_REPLY_RECEIVED = "auto_reply_received"
+    REMEDY_DECIDED = "remedy_decided"
+    REMEDY_APPROVED = "remedy_approved"
+    REMEDY_EXECUTED = "remedy_executed"
+    REMEDY_FAILED = "remedy_failed"
+    REMEDY_CONFIRMED = "remedy_confirmed"
+    CONTRADICTION_FOUND = "contradiction_found"
 
 
 def _owner(*, team: Team | None, assignee: User | None) -> dict[str, Any]:
@@ -232,4 +238,24 @@ def auto_reply_received(*, case: Case, sender: str, subject: str, why: str) -> C
         kind=EventKind.AUTO_REPLY_RECEIVED,
         actor=None,
         data={"sender": sender, "subject": subject[:200], "why": why[:100]},
+    )
+
+
+def remedy_event(
+    *, case: Case, kind: str, actor: User | None, remedy_id: int, **extra: Any
+) -> CaseEvent:
+    """A remedy decided by the policy engine, approved, carried out by the shop, failed there,
+    or confirmed by it; ``extra`` carries the decision's rules, the amount, the shop's reference."""
+    return _append(case=case, kind=kind, actor=actor, data={"remedy_id": remedy_id, **extra})
+
+
+def contradiction_found(
+    *, case: Case, order_id: int, number: str, code: str, detail: str
+) -> CaseEvent:
+    """The order's, its payment's and its parcels' states disagree (``commerce.consistency``)."""
+    return _append(
+        case=case,
+        kind=EventKind.CONTRADICTION_FOUND,
+        actor=None,
+        data={"order_id": order_id, "number": number, "code": code, "detail": detail[:300]},
     )

@@ -48,6 +48,7 @@ class Channel(models.TextChoices):
     SELLER = "seller", _("Seller relay")
     CARRIER = "carrier", _("Carrier event")
     STORE = "store", _("In store")
+    SYSTEM = "system", _("Found by amends")
 
 
 class Case(TimeStampedModel):

@@ -38,4 +38,8 @@ def shop_confirmed(*, reference: str, confirmed_at: dt.datetime) -> ShopOperatio
         if operation.confirmed_at is None:
             operation.confirmed_at = confirmed_at
             operation.save(update_fields=["confirmed_at"])
+        # The remedy carried out with it, and the promise made to the customer on it.
+        from amends.commerce.remedies import remedy_confirmed
+
+        remedy_confirmed(reference=reference, confirmed_at=operation.confirmed_at)
     return operation

@@ -126,6 +126,19 @@ class Remedy(TimeStampedModel):
     decision = models.JSONField(default=dict, blank=True)
     idempotency_key = models.CharField(max_length=80, unique=True)
     executed_at = models.DateTimeField(null=True, blank=True)
+    # The shop's receipt (``Receipt.reference``), by which its later confirmation finds this.
+    shop_reference = models.CharField(max_length=80, blank=True, db_index=True)
+    confirmed_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("When the shop confirmed it was carried out")
+    )
+    # What the customer was promised on it; kept when the shop confirms.
+    commitment = models.ForeignKey(
+        "commitments.Commitment",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="remedies",
+    )
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.case_id}"
@@ -378,3 +391,33 @@ class ShopifyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.shopify_id}"
+
+
+class OrderContradiction(models.Model):
+    """A disagreement between an order's, its payment's and its parcels' states
+    (``commerce.consistency``), with the case opened for it. One open row per order and key, so
+    the checker never opens a second case for the same contradiction; once it is gone, the row
+    is marked resolved, and should it come back it opens a case of its own."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="contradictions")
+    key = models.CharField(
+        max_length=80, help_text=_("What disagrees, e.g. refunded_but_travelling:12")
+    )
+    detail = models.CharField(max_length=300)
+    case = models.ForeignKey(
+        "cases.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    found_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order", "key"],
+                condition=models.Q(resolved_at__isnull=True),
+                name="one_open_contradiction_per_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}:{self.key}"

@@ -1,0 +1,121 @@
+"""The consistency checker: one case for each contradiction between an order's states.
+
+``commerce.consistency.contradictions`` finds them (pure); this reads the orders that changed
+lately, records each contradiction once (``OrderContradiction``, one open row per order and
+key), opens a case for it in the storefront's queue, and marks resolved the ones that are gone.
+It runs from the worker's sweep (at most every ``EVERY`` seconds) and after each remedy the
+shop carried out, and ``amends`` can run it over every order (``consistency_check(all=True)``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections.abc import Iterable, Sequence
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext, override
+
+from amends.cases import events
+from amends.cases.models import Channel, Priority
+from amends.cases.services import case_open
+from amends.commerce.consistency import Contradiction, contradictions
+from amends.commerce.models import Order, OrderContradiction
+from amends.commerce.selectors import order_state
+
+logger = logging.getLogger(__name__)
+
+EVERY = 600.0  # seconds between two sweeps in one worker
+RECENT = dt.timedelta(days=2)  # orders or parcels changed within this are looked at
+BATCH = 200
+_last_sweep: float | None = None
+
+
+def _changed_since(since: dt.datetime) -> list[int]:
+    changed = Order.objects.filter(
+        Q(updated_at__gte=since)
+        | Q(shipments__updated_at__gte=since)
+        | Q(shipments__last_event_at__gte=since)
+    )
+    return list(changed.order_by("id").values_list("id", flat=True).distinct())
+
+
+def _open_case(order: Order, found: Contradiction) -> OrderContradiction | None:
+    """Record the contradiction and open its case, once."""
+    try:
+        with transaction.atomic():
+            row = OrderContradiction.objects.create(
+                order=order, key=found.key, detail=found.detail[:300]
+            )
+            # The case is for the storefront's staff: worded in the storefront's language.
+            with override(order.brand.default_language):
+                subject = gettext("Order %(number)s: its states disagree (%(what)s)") % {
+                    "number": order.number,
+                    "what": found.code.replace("_", " "),
+                }
+            case = case_open(
+                brand=order.brand,
+                customer=order.customer,
+                subject=subject,
+                channel=Channel.SYSTEM,
+                priority=Priority.HIGH,
+                orders=[order],
+            )
+            events.contradiction_found(
+                case=case,
+                order_id=order.pk,
+                number=order.number,
+                code=str(found.code),
+                detail=found.detail,
+            )
+            row.case = case
+            row.save(update_fields=["case"])
+    except IntegrityError:  # open already (found a moment ago by another worker)
+        return None
+    return row
+
+
+def check_orders(order_ids: Sequence[int]) -> dict[str, int]:
+    """Check these orders; returns how many contradictions were found new and resolved."""
+    found_new = resolved = 0
+    for start in range(0, len(order_ids), BATCH):
+        chunk = order_ids[start : start + BATCH]
+        orders = Order.objects.filter(pk__in=chunk).select_related("brand", "customer")
+        open_rows: dict[int, dict[str, OrderContradiction]] = {}
+        for row in OrderContradiction.objects.filter(order_id__in=chunk, resolved_at=None):
+            open_rows.setdefault(row.order_id, {})[row.key] = row
+        for order in orders.prefetch_related("shipments__events"):
+            state = order_state(order)
+            current = {c.key: c for c in contradictions(state)}
+            known = open_rows.get(order.pk, {})
+            for key, found in current.items():
+                if key not in known and _open_case(order, found) is not None:
+                    found_new += 1
+            gone = [row.pk for key, row in known.items() if key not in current]
+            if gone:
+                resolved += OrderContradiction.objects.filter(pk__in=gone).update(
+                    resolved_at=timezone.now()
+                )
+    return {"found": found_new, "resolved": resolved}
+
+
+def consistency_check(*, since: dt.datetime | None = None, all: bool = False) -> dict[str, int]:
+    """Check the orders changed since ``since`` (default: the last two days), or every one."""
+    if all:
+        ids: Iterable[int] = Order.objects.order_by("id").values_list("id", flat=True)
+    else:
+        ids = _changed_since(since or timezone.now() - RECENT)
+    return check_orders(list(ids))
+
+
+def consistency_sweep() -> dict[str, int] | None:
+    """The worker's sweep: the orders of the last two days, at most every ten minutes."""
+    global _last_sweep
+    now = time.monotonic()
+    if _last_sweep is not None and now - _last_sweep < EVERY:
+        return None
+    _last_sweep = now
+    return consistency_check()

@@ -1,0 +1,89 @@
+"""The consistency checker opens one case per contradiction, and only one."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from amends.brands.models import Brand
+from amends.carriers.models import Shipment
+from amends.carriers.taxonomy import TrackingStatus
+from amends.cases.events import EventKind
+from amends.cases.models import Case, CaseEvent, Channel
+from amends.commerce import contradictions
+from amends.commerce.contradictions import check_orders, consistency_check
+from amends.commerce.models import Order, OrderContradiction, OrderStatus
+from tests.commerce.demo_helpers import demo_order
+from tests.factories import TeamFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def refund_in_full(order: Order) -> None:
+    Order.objects.filter(pk=order.pk).update(
+        status=OrderStatus.REFUNDED, refunded_total=order.total
+    )
+
+
+def test_a_refunded_order_with_a_parcel_under_way_opens_one_case(nl_brand: Brand) -> None:
+    TeamFactory(brand=nl_brand)
+    shop = demo_order(nl_brand)
+    refund_in_full(shop.order)
+
+    assert check_orders([shop.order.pk]) == {"found": 1, "resolved": 0}
+    assert check_orders([shop.order.pk]) == {"found": 0, "resolved": 0}
+
+    row = OrderContradiction.objects.get()
+    assert row.key == f"refunded_but_travelling:{shop.parcel.pk}"
+    case = Case.objects.get()
+    assert row.case == case
+    assert case.origin_channel == Channel.SYSTEM
+    assert list(case.orders.all()) == [shop.order]
+    assert shop.order.number in case.subject
+    event = CaseEvent.objects.get(case=case, kind=EventKind.CONTRADICTION_FOUND)
+    assert event.data["code"] == "refunded_but_travelling"
+
+
+def test_a_contradiction_that_is_gone_is_resolved_and_a_new_one_opens_a_new_case(
+    nl_brand: Brand,
+) -> None:
+    TeamFactory(brand=nl_brand)
+    shop = demo_order(nl_brand)
+    refund_in_full(shop.order)
+    check_orders([shop.order.pk])
+
+    # The carrier stopped the parcel and sent it back: nothing disagrees any more.
+    Shipment.objects.filter(pk=shop.parcel.pk).update(status=TrackingStatus.RETURNED_TO_SENDER)
+    assert check_orders([shop.order.pk]) == {"found": 0, "resolved": 1}
+
+    Shipment.objects.filter(pk=shop.parcel.pk).update(status=TrackingStatus.IN_TRANSIT)
+    # Its timeline never said "returned" (the update above is a test's shortcut), so it is
+    # the same contradiction again, after it was resolved: a case of its own.
+    assert check_orders([shop.order.pk]) == {"found": 1, "resolved": 0}
+    assert Case.objects.count() == 2
+
+
+def test_orders_that_agree_open_nothing(nl_brand: Brand) -> None:
+    shop = demo_order(nl_brand)
+    assert consistency_check(all=True) == {"found": 0, "resolved": 0}
+    assert not OrderContradiction.objects.filter(order=shop.order).exists()
+
+
+def test_the_sweep_looks_at_recent_orders_at_most_every_ten_minutes(
+    nl_brand: Brand, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    TeamFactory(brand=nl_brand)
+    shop = demo_order(nl_brand)
+    Order.objects.filter(pk=shop.order.pk).update(
+        status=OrderStatus.PAID,
+        refunded_total=Decimal("10.00"),
+        updated_at=timezone.now() - dt.timedelta(hours=1),
+    )
+    monkeypatch.setattr(contradictions, "_last_sweep", None)
+    assert contradictions.consistency_sweep() == {"found": 1, "resolved": 0}
+    assert contradictions.consistency_sweep() is None  # too soon
+    old = timezone.now() - dt.timedelta(days=5)
+    assert consistency_check(since=old + dt.timedelta(days=4)) == {"found": 0, "resolved": 0}
