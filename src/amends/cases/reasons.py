@@ -9,8 +9,11 @@ CUSTOMER_WROTE_AGAIN = gettext_noop("the customer wrote again")
 SET_WITH_REPLY = gettext_noop("set with the reply")
 FIRST_REPLY = gettext_noop("first reply")
 SECOND_OPINION = gettext_noop("the customer asked for a second opinion")
+CARRIER_REPORTED = gettext_noop("the carrier reported a problem with the parcel")
 
-SYSTEM_REASONS = frozenset({CUSTOMER_WROTE_AGAIN, SET_WITH_REPLY, FIRST_REPLY, SECOND_OPINION})
+SYSTEM_REASONS = frozenset(
+    {CUSTOMER_WROTE_AGAIN, SET_WITH_REPLY, FIRST_REPLY, SECOND_OPINION, CARRIER_REPORTED}
+)
 
 
 def reason_text(reason: str) -> str:

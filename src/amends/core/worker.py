@@ -159,6 +159,9 @@ SWEEPS = (
     "amends.mail.outbound.outbox_sweep",
     "amends.commerce.backend.shop_sweep",
     "amends.commerce.shopify.receive.shopify_pending_process",
+    "amends.commerce.contradictions.consistency_sweep",
+    "amends.proactive.services.proactive_sweep",
+    "amends.carriers.tasks.tracking_sweep",
 )
 
 

@@ -18,6 +18,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db.models import Q
+
 from amends.cases.models import OPEN_STATUSES, Case, CaseStatus
 from amends.commerce.models import Order
 from amends.customers.models import Customer
@@ -133,4 +135,6 @@ def customer_orders(customer: Customer | None, mail: ParsedMail) -> list[Order]:
     candidates = order_candidates(mail.subject, mail.visible_text or mail.text)
     if not candidates:
         return []
-    return list(Order.objects.filter(customer=customer, number__in=candidates).order_by("id"))
+    # An order named by its number, or by the tracking number of one of its parcels.
+    named = Q(number__in=candidates) | Q(shipments__tracking_number__in=candidates)
+    return list(Order.objects.filter(named, customer=customer).distinct().order_by("id"))
