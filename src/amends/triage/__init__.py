@@ -1,0 +1,1 @@
+"""Triage of every inbound message: language, intents, sentiment, churn risk, entities."""
