@@ -92,3 +92,54 @@ def test_a_case_assigned_by_someone_else(lea: User) -> None:
     case_assign(case=case, assignee=lea, actor=boss)
     event = case.events.get(kind=EventKind.CASE_ASSIGNED)
     assert event_words(event).text == "Anne Roux gave the case to Léa Martin"
+
+
+@pytest.mark.parametrize(
+    ("kind", "data", "words", "detail"),
+    [
+        (
+            "shipment_problem",
+            {"problem": "damaged", "tracking_number": "3SAB1", "opened": True},
+            "The carrier reported a problem with parcel 3SAB1: Damaged in transit",
+            "",
+        ),
+        (
+            "customer_notified",
+            {"language": "nl", "register": "formal", "rules": ["damaged-in-transit v1"]},
+            "The customer was told before writing (nl, formal)",
+            "damaged-in-transit v1",
+        ),
+        (
+            EventKind.REMEDY_DECIDED,
+            {
+                "remedy": "refund_full",
+                "outcome": "needs_approval",
+                "amount": "100.00",
+                "currency": "EUR",
+                "explanation": ["authority-limits v1: above 50 EUR"],
+            },
+            "The customer asked for a full refund; it needs approval (100.00 EUR)",
+            "authority-limits v1: above 50 EUR",
+        ),
+        (
+            EventKind.REMEDY_EXECUTED,
+            {"remedy": "reship", "reference": "RS-1"},
+            "The shop carried out the reship",
+            "RS-1",
+        ),
+        (
+            EventKind.CONTRADICTION_FOUND,
+            {"number": "NL-1", "detail": "refunded, yet in transit"},
+            "Order NL-1: what the order, its payment and its parcels say disagrees",
+            "refunded, yet in transit",
+        ),
+    ],
+)
+def test_order_and_parcel_events_read_as_sentences(
+    lea: User, kind: str, data: dict[str, object], words: str, detail: str
+) -> None:
+    team = lea.agent.teams.get()
+    case = CaseFactory(team=team, brand=brand_of(team))
+    event = CaseEvent.objects.create(case=case, kind=kind, actor=None, data=data)
+    said = event_words(event)
+    assert (said.text, said.detail) == (words, detail)

@@ -256,6 +256,7 @@ def remedy_approve(*, remedy: Remedy, actor: User) -> Remedy:
         kind=EventKind.REMEDY_APPROVED,
         actor=actor,
         remedy_id=locked.pk,
+        remedy=locked.kind,
         rules=decision_data(decision)["rules"],
     )
     _execute_after_commit(locked)
@@ -428,6 +429,7 @@ def _failed(remedy: Remedy, detail: str) -> str:
         kind=EventKind.REMEDY_FAILED,
         actor=None,
         remedy_id=remedy.pk,
+        remedy=remedy.kind,
         detail=detail[:300],
     )
     logger.warning("remedy %s failed at the shop: %s", remedy.pk, detail)

@@ -109,7 +109,7 @@ def _schedule_timers(commitment: Commitment) -> None:
 def commitment_make(
     *,
     case: Case,
-    actor: User,
+    actor: User | None,
     kind: str,
     description: str,
     due: Due,
@@ -138,6 +138,11 @@ def commitment_make(
             errors={"due_at": "in the past"},
         )
     owner = owner or case.assignee or actor
+    if owner is None:  # made by amends itself (actor None) on a case nobody works yet
+        raise InvalidInput(
+            "a promise needs an owner; assign the case or name one",
+            errors={"owner_id": "required"},
+        )
     if not owner.is_active or owner.role not in {Role.AGENT, Role.SUPERVISOR, Role.ADMIN}:
         raise InvalidInput(
             f"{owner} cannot own a promise; choose an active agent",

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from amends.cases.events import EventKind
 from amends.cases.models import CaseEvent, CaseStatus, Channel, Priority
 from amends.cases.reasons import reason_text
+from amends.console.timeline_orders import SENTENCES
 from amends.conversations.models import Direction, Message
 
 SECOND_OPINION_REQUESTED = "second_opinion_requested"
@@ -228,6 +229,8 @@ def event_words(event: CaseEvent) -> Words:
         )
     if kind in _COMMITMENT_KINDS:
         return _commitment(kind, actor, data)
+    if kind in SENTENCES:
+        return Words(*SENTENCES[kind](actor, data))
     if kind == EventKind.DELIVERY_FAILED:
         return Words(
             _("A reply could not be delivered to %(address)s") % {"address": data.get("address")},

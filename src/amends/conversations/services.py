@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from amends.accounts.models import User
 from amends.cases import events, reasons
-from amends.cases.models import Case, CaseStatus
+from amends.cases.models import Case, CaseStatus, Channel
 from amends.cases.services import case_set_status
 from amends.conversations.models import Attachment, DeliveryStatus, Direction, Message
 from amends.conversations.storage import remember_written
@@ -85,6 +85,26 @@ def message_receive(
     return message
 
 
+# Channels a case can start on that cannot carry an answer: amends itself opened the case.
+_NOT_ANSWERABLE = frozenset({Channel.CARRIER, Channel.SYSTEM})
+
+
+def reply_channel(case: Case) -> str:
+    """Where a reply goes by default: the channel of the case's latest message to or from the
+    customer (a customer who wrote by email is answered by email, even on a case that a carrier
+    event opened), else the case's own channel, else email."""
+    latest = (
+        Message.objects.filter(case=case, direction__in=[Direction.INBOUND, Direction.OUTBOUND])
+        .exclude(channel__in=_NOT_ANSWERABLE)
+        .order_by("-id")
+        .values_list("channel", flat=True)
+        .first()
+    )
+    if latest:
+        return latest
+    return case.origin_channel if case.origin_channel not in _NOT_ANSWERABLE else Channel.EMAIL
+
+
 @transaction.atomic
 def case_reply(
     *, case: Case, actor: User, text: str, channel: str | None = None, status: str | None = None
@@ -97,7 +117,7 @@ def case_reply(
         )
     message = Message.objects.create(
         case=case,
-        channel=channel or case.origin_channel,
+        channel=channel or reply_channel(case),
         direction=Direction.OUTBOUND,
         author_user=actor,
         body_text=_clean_text(text),

@@ -12,15 +12,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db import transaction
 from django.utils.translation import gettext_noop
 
 from amends.accounts.models import Role, User
-from amends.cases import events as case_events
-from amends.cases.events import EventKind
 from amends.cases.models import Case
 from amends.commitments.models import Commitment, CommitmentKind
-from amends.commitments.services import Due, timer_moments
+from amends.commitments.services import Due, commitment_make
 from amends.proactive.offers import Offers
 from amends.proactive.rules import ProblemKind
 
@@ -84,37 +81,13 @@ def promise_for(
 
 
 def promise_make(*, case: Case, promise: Promise, description: str, now: dt.datetime) -> Commitment:
-    """The notice's promise as a commitment made by amends (no actor), with its three timers.
-
-    ``commitments.services.commitment_make`` needs a person as the maker; these are its steps.
-    """
-    from amends.commitments import tasks
-
-    remind_at, escalate_at = timer_moments(now=now, due_at=promise.due_at)
-    commitment = Commitment.objects.create(
+    """The notice's promise as a commitment made by amends itself (no actor), with its timers."""
+    return commitment_make(
         case=case,
-        kind=promise.kind,
-        description=" ".join(description.split())[:500],
-        owner=promise.owner,
-        due_at=promise.due_at,
-        remind_at=remind_at,
-        escalate_at=escalate_at,
-        created_by=None,
-    )
-    case_events.commitment_event(
-        case=case,
-        kind=EventKind.COMMITMENT_MADE,
         actor=None,
-        commitment_id=commitment.pk,
-        description=commitment.description,
-        owner_id=promise.owner.pk,
-        due_at=promise.due_at.isoformat(),
+        kind=promise.kind,
+        description=description,
+        due=Due(at=promise.due_at),
+        owner=promise.owner,
+        now=now,
     )
-
-    def enqueue() -> None:
-        tasks.commitment_remind.using(run_after=remind_at).enqueue(commitment_id=commitment.pk)
-        tasks.commitment_escalate.using(run_after=escalate_at).enqueue(commitment_id=commitment.pk)
-        tasks.commitment_expire.using(run_after=promise.due_at).enqueue(commitment_id=commitment.pk)
-
-    transaction.on_commit(enqueue)
-    return commitment

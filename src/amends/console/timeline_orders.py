@@ -1,0 +1,110 @@
+"""Timeline sentences for what happens to orders and parcels: shipment problems the carrier
+reported, the notice sent before the customer wrote, remedies, contradictions between states."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from amends.cases.events import EventKind
+from amends.commerce.models import RemedyKind
+from amends.policies.decisions import Outcome
+from amends.proactive.events import ProactiveEventKind
+from amends.proactive.models import ProblemKindChoices
+
+
+def _label(choices: Any, value: object) -> str:
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return str(value or "")
+
+
+def _problem(actor: str | None, data: dict[str, Any]) -> tuple[str, str]:
+    values = {
+        "problem": _label(ProblemKindChoices, data.get("problem")),
+        "number": data.get("tracking_number", ""),
+    }
+    if data.get("opened"):
+        text = _("The carrier reported a problem with parcel %(number)s: %(problem)s") % values
+    else:
+        text = (
+            _("The carrier reported a problem with parcel %(number)s: %(problem)s; added here")
+            % values
+        )
+    return text, ""
+
+
+def _problem_changed(actor: str | None, data: dict[str, Any]) -> tuple[str, str]:
+    changed = data.get("changed") if isinstance(data.get("changed"), dict) else {}
+    detail = ", ".join(f"{k}: {v}" for k, v in sorted((changed or {}).items()))
+    problem = _label(ProblemKindChoices, data.get("problem"))
+    return _("News from the carrier about the problem: %(problem)s") % {"problem": problem}, detail
+
+
+def _notified(actor: str | None, data: dict[str, Any]) -> tuple[str, str]:
+    text = _("The customer was told before writing (%(language)s, %(register)s)") % {
+        "language": data.get("language", ""),
+        "register": data.get("register", ""),
+    }
+    rules = ", ".join(str(r) for r in data.get("rules") or [])
+    return text, rules
+
+
+def _remedy_name(data: dict[str, Any]) -> str:
+    return _label(RemedyKind, data.get("remedy")).lower()
+
+
+def _decided(actor: str | None, data: dict[str, Any]) -> tuple[str, str]:
+    values = {"actor": actor or _("The customer"), "remedy": _remedy_name(data)}
+    outcome = data.get("outcome")
+    if outcome == Outcome.ALLOWED:
+        text = _("%(actor)s granted a %(remedy)s") % values
+    elif outcome == Outcome.NEEDS_APPROVAL:
+        text = _("%(actor)s asked for a %(remedy)s; it needs approval") % values
+    else:
+        text = _("%(actor)s asked for a %(remedy)s; the policy does not allow it") % values
+    amount = data.get("amount")
+    if amount:
+        text += f" ({amount} {data.get('currency', '')})"
+    return text, " ".join(str(line) for line in data.get("explanation") or [])
+
+
+def _approved(actor: str | None, data: dict[str, Any]) -> tuple[str, str]:
+    values = {"actor": actor or _("Someone"), "remedy": _remedy_name(data) or _("remedy")}
+    return _("%(actor)s approved the %(remedy)s") % values, ", ".join(data.get("rules") or [])
+
+
+def _executed(actor: str | None, data: dict[str, Any]) -> tuple[str, str]:
+    text = _("The shop carried out the %(remedy)s") % {"remedy": _remedy_name(data)}
+    return text, str(data.get("reference") or "")
+
+
+def _failed(actor: str | None, data: dict[str, Any]) -> tuple[str, str]:
+    return _("The shop could not carry out a remedy"), str(data.get("detail") or "")
+
+
+def _confirmed(actor: str | None, data: dict[str, Any]) -> tuple[str, str]:
+    return _("The shop confirmed a remedy was carried out"), str(data.get("reference") or "")
+
+
+def _contradiction(actor: str | None, data: dict[str, Any]) -> tuple[str, str]:
+    text = _("Order %(number)s: what the order, its payment and its parcels say disagrees") % {
+        "number": data.get("number", "")
+    }
+    return text, str(data.get("detail") or "")
+
+
+SENTENCES: dict[str, Callable[[str | None, dict[str, Any]], tuple[str, str]]] = {
+    ProactiveEventKind.SHIPMENT_PROBLEM: _problem,
+    ProactiveEventKind.SHIPMENT_PROBLEM_CHANGED: _problem_changed,
+    ProactiveEventKind.CUSTOMER_NOTIFIED: _notified,
+    EventKind.REMEDY_DECIDED: _decided,
+    EventKind.REMEDY_APPROVED: _approved,
+    EventKind.REMEDY_EXECUTED: _executed,
+    EventKind.REMEDY_FAILED: _failed,
+    EventKind.REMEDY_CONFIRMED: _confirmed,
+    EventKind.CONTRADICTION_FOUND: _contradiction,
+}
