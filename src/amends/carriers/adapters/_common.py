@@ -8,6 +8,7 @@ hostile-input rules live here once, so they cannot drift apart between carriers.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import json
@@ -295,8 +296,10 @@ def parse_date(value: Json, formats: Sequence[str] = ("%Y-%m-%d",)) -> dt.date |
 # --- codes -------------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=4096)
 def fold(value: str) -> str:
-    """Upper case without accents, single spaces: for matching carriers' status texts."""
+    """Upper case without accents, single spaces: for matching carriers' status texts. Cached:
+    the phrase tables are folded once, and carriers repeat the same few descriptions."""
     decomposed = unicodedata.normalize("NFKD", value)
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).upper().split())
 
