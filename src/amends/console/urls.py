@@ -1,6 +1,6 @@
 from django.urls import path
 
-from amends.console import views
+from amends.console import remedies, views
 
 urlpatterns = [
     path("", views.queue, name="console-queue"),
@@ -12,4 +12,10 @@ urlpatterns = [
     path("cases/<int:case_id>/write", views.case_write, name="console-case-write"),
     path("cases/<int:case_id>/status", views.case_status, name="console-case-status"),
     path("cases/<int:case_id>/commitments", views.case_promise, name="console-case-commit"),
+    path("cases/<int:case_id>/remedies", remedies.case_remedy, name="console-case-remedy"),
+    path(
+        "cases/<int:case_id>/remedies/<int:remedy_id>/approve",
+        remedies.case_remedy_approve,
+        name="console-remedy-approve",
+    ),
 ]

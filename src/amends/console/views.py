@@ -36,6 +36,7 @@ from amends.console.queues import (
     queue_key,
     queue_rows,
 )
+from amends.console.remedies import may_approve, remedy_form
 from amends.console.timeline import merged_timeline
 from amends.conversations.services import case_add_note, case_reply
 from amends.core.errors import DomainError, NotFound
@@ -166,8 +167,21 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
             reply_form=ReplyForm(),
             status_form=StatusForm(initial={"status": case.status}),
             commitment_form=CommitmentForm(),
+            remedies=_remedies_by_order(case),
+            may_approve=may_approve(user.role),
         ),
     )
+
+
+def _remedies_by_order(case: Case) -> dict[int, dict[str, Any]]:
+    """Per order of the case: its remedies (newest first) and a fresh form to ask for one."""
+    by_order: dict[int, dict[str, Any]] = {}
+    for order_id in case.orders.values_list("id", flat=True):
+        by_order[order_id] = {"list": [], "form": remedy_form(order_id)}
+    for remedy in case.remedies.select_related("decided_by").order_by("-id"):
+        if remedy.order_id in by_order:
+            by_order[remedy.order_id]["list"].append(remedy)
+    return by_order
 
 
 def _transfer_form(case: Case) -> TransferForm:

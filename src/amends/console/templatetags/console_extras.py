@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from typing import Any
 
 from django import template
 from django.utils import timezone
@@ -35,3 +37,9 @@ def language_label(code: str) -> str:
         return str(get_language_info(str(code))["name_translated"])
     except (KeyError, TypeError):
         return str(code)
+
+
+@register.filter
+def item(mapping: Mapping[Any, Any] | None, key: Any) -> Any:
+    """``mapping[key]`` in a template (None when absent)."""
+    return mapping.get(key) if mapping else None
