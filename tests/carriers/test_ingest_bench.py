@@ -66,7 +66,7 @@ def test_the_measures_push_every_event_through_the_endpoint_once(
     ctx = bench.Context(args=args, numbers=numbers)
     with override_settings(AMENDS_CARRIERS={"dhl": {"WEBHOOK_SECRET": bench.SECRET}}):
         figures: dict[str, dict[str, object]] = {}
-        for measure in bench.MEASURES:
+        for measure in (bench.ingest_batched, bench.ingest_single):
             figures.update(measure(ctx))
     assert figures["batched"]["posts"] == 5  # 30 events, 7 a POST
     assert figures["batched"]["stored"] == 30
@@ -79,3 +79,18 @@ def test_the_measures_push_every_event_through_the_endpoint_once(
         Shipment.objects.filter(tracking_number__in=numbers[:10]).values_list("status", flat=True)
     )
     assert statuses == {TrackingStatus.OUT_FOR_DELIVERY}
+
+
+@pytest.mark.django_db
+def test_each_damaged_parcel_gets_its_notice_in_the_measure(bench: ModuleType) -> None:
+    numbers = bench.seed(5)
+    ctx = bench.Context(args=bench.argparse.Namespace(damaged=3), numbers=numbers)
+    with override_settings(AMENDS_CARRIERS={"dhl": {"WEBHOOK_SECRET": bench.SECRET}}):
+        figures = bench.damaged_to_notice(ctx)
+    notice = figures["damaged_to_notice"]
+    assert notice["parcels"] == 3
+    assert notice["without_notice"] == 0
+    assert bench.check(figures) == []
+    assert set(
+        Shipment.objects.filter(tracking_number__in=numbers[:3]).values_list("status", flat=True)
+    ) == {TrackingStatus.DAMAGED}
