@@ -241,3 +241,27 @@ def test_a_database_with_other_storefronts_is_refused() -> None:
     )
     with pytest.raises(RuntimeError, match="already exist"):
         load_demo(ordinary_cases=0)
+
+
+def test_the_live_carrier_feed_opens_cases_through_the_real_path() -> None:
+    """A few ordinary parcels meet trouble through the carrier simulator and the real ingestion:
+    each problem has its case and a notice to the customer written before they wrote."""
+    from amends.proactive.events import ProactiveEventKind
+    from amends.proactive.models import ShipmentProblem
+
+    load_demo(ordinary_cases=160)
+    kinds = {
+        (problem.kind, problem.shipment.order.brand.code): problem
+        for problem in ShipmentProblem.objects.select_related("shipment__order__brand", "case")
+    }
+    for expected in (
+        ("damaged", "de"),
+        ("returned_to_sender", "fr"),
+        ("late", "pl"),
+    ):
+        problem = kinds.get(expected)
+        assert problem is not None, f"no {expected} in {sorted(kinds)}"
+        assert problem.case is not None
+        assert problem.notified_at is not None
+        notified = problem.case.events.filter(kind=ProactiveEventKind.CUSTOMER_NOTIFIED)
+        assert notified.exists()

@@ -256,6 +256,7 @@ def _orders_and_parcels(world: DemoWorld, plans: list[Plan]) -> None:
             tracking_number=_tracking_number(carrier, plan.brand, serial),
             shipped_at=scans[0][1],
             delivered_at=scans[-1][1] if len(scans) > 2 else None,
+            last_event_at=scans[-1][1],
         )
         shipments.append((shipment, scans, plan.brand))
     Shipment.objects.bulk_create([s for s, _, _ in shipments])

@@ -23,6 +23,7 @@ from amends.commitments.models import Commitment
 from amends.conversations.models import Message
 from amends.customers.models import Customer
 from amends.demo.clock import DemoClock
+from amends.demo.live import play_live_trouble
 from amends.demo.ordinary import build_ordinary
 from amends.demo.reference import ADMIN_EMAIL, BRAND_CODES, DEMO_PASSWORD, SELLER_EMAIL, STAFF
 from amends.demo.reference import build_reference as _build_reference
@@ -102,4 +103,7 @@ def load_demo(*, ordinary_cases: int = 300, progress: Progress | None = None) ->
         if ordinary_cases:
             build_ordinary(world, count=ordinary_cases, progress=report)
         clock.set(clock.real_now)
+        report("live carrier feed", 0, 1)
+        play_live_trouble(now=clock.real_now)
+        report("live carrier feed", 1, 1)
     return {**demo_counts(), "loaded": 1, "seconds": round(time.monotonic() - started)}

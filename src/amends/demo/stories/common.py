@@ -100,6 +100,8 @@ def ship(
         shipped_at=scans[0].at,
         delivered_at=delivered[-1] if delivered else None,
         estimated_delivery=estimated_delivery,
+        promised_delivery=estimated_delivery,
+        last_event_at=last.at,
     )
     TrackingEvent.objects.bulk_create(
         TrackingEvent(
