@@ -11,7 +11,7 @@ from amends.cases.selectors import case_timeline
 from amends.cases.services import case_assign, case_set_status, case_transfer
 from amends.commitments.models import CommitmentKind
 from amends.commitments.services import Due, commitment_make
-from amends.console.timeline import event_words, merged_timeline
+from amends.console.timeline import Words, event_words, merged_timeline
 from amends.conversations.services import case_add_note, case_reply, message_receive
 from tests.factories import CaseFactory, TeamFactory, brand_of, make_agent
 
@@ -143,3 +143,23 @@ def test_order_and_parcel_events_read_as_sentences(
     event = CaseEvent.objects.create(case=case, kind=kind, actor=None, data=data)
     said = event_words(event)
     assert (said.text, said.detail) == (words, detail)
+
+
+def test_routing_reads_as_a_sentence_with_its_reason(lea: User) -> None:
+    from amends.triage.routing import KEPT_ASSIGNED, LANGUAGE_TEAM
+
+    team = lea.agent.teams.get()
+    case = CaseFactory(team=team, brand=brand_of(team))
+    moved = CaseEvent.objects.create(
+        case=case,
+        kind=EventKind.CASE_ROUTED,
+        data={"moved": True, "reason": LANGUAGE_TEAM, "to": {"team": "Team NL"}},
+    )
+    held = CaseEvent.objects.create(
+        case=case,
+        kind=EventKind.CASE_ROUTED,
+        data={"moved": False, "kept": KEPT_ASSIGNED, "target": {"team": "Seniors"}},
+    )
+    assert event_words(moved) == Words("Routed to Team NL", LANGUAGE_TEAM)
+    assert event_words(held).text == "Routing suggested Seniors"
+    assert event_words(held).detail == KEPT_ASSIGNED

@@ -40,6 +40,7 @@ class EventKind:
     REMEDY_FAILED = "remedy_failed"
     REMEDY_CONFIRMED = "remedy_confirmed"
     CONTRADICTION_FOUND = "contradiction_found"
+    CASE_ROUTED = "case_routed"
 
 
 def _owner(*, team: Team | None, assignee: User | None) -> dict[str, Any]:

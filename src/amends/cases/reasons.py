@@ -16,6 +16,14 @@ SYSTEM_REASONS = frozenset(
 )
 
 
+def _routing_reasons() -> frozenset[str]:
+    # Routing (triage) builds on cases; imported when first needed, not while apps load.
+    from amends.triage.routing import REASONS
+
+    return REASONS
+
+
 def reason_text(reason: str) -> str:
     """A stored reason for a reader: the system's own in their language, anyone else's as is."""
-    return gettext(reason) if reason in SYSTEM_REASONS else reason
+    known = reason in SYSTEM_REASONS or reason in _routing_reasons()
+    return gettext(reason) if known else reason

@@ -1,5 +1,6 @@
-"""Timeline sentences for what happens to orders and parcels: shipment problems the carrier
-reported, the notice sent before the customer wrote, remedies, contradictions between states."""
+"""Timeline sentences for what happens to orders and parcels (shipment problems the carrier
+reported, the notice sent before the customer wrote, remedies, contradictions between states)
+and for routing after triage."""
 
 from __future__ import annotations
 
@@ -97,6 +98,25 @@ def _contradiction(actor: str | None, data: dict[str, Any]) -> tuple[str, str]:
     return text, str(data.get("detail") or "")
 
 
+def _owner_name(owner: object) -> str:
+    if not isinstance(owner, dict):
+        return ""
+    return str(owner.get("assignee") or owner.get("team") or "")
+
+
+def _routed(actor: str | None, data: dict[str, Any]) -> tuple[str, str]:
+    from amends.cases.reasons import reason_text
+
+    if data.get("moved"):
+        text = _("Routed to %(owner)s") % {"owner": _owner_name(data.get("to"))}
+    elif data.get("kept"):
+        text = _("Routing suggested %(owner)s") % {"owner": _owner_name(data.get("target"))}
+    else:
+        text = _("Routing left the case with %(owner)s") % {"owner": _owner_name(data.get("to"))}
+    reasons = [reason_text(str(data.get(k))) for k in ("reason", "kept") if data.get(k)]
+    return text, "; ".join(r for r in reasons if r)
+
+
 SENTENCES: dict[str, Callable[[str | None, dict[str, Any]], tuple[str, str]]] = {
     ProactiveEventKind.SHIPMENT_PROBLEM: _problem,
     ProactiveEventKind.SHIPMENT_PROBLEM_CHANGED: _problem_changed,
@@ -107,4 +127,5 @@ SENTENCES: dict[str, Callable[[str | None, dict[str, Any]], tuple[str, str]]] = 
     EventKind.REMEDY_FAILED: _failed,
     EventKind.REMEDY_CONFIRMED: _confirmed,
     EventKind.CONTRADICTION_FOUND: _contradiction,
+    EventKind.CASE_ROUTED: _routed,
 }
