@@ -270,3 +270,47 @@ def test_a_refusal_by_the_shop_fails_the_remedy_with_the_reason(
     assert remedy.decision["failure"]
     assert kinds(case)[-1] == EventKind.REMEDY_FAILED
     assert refunds(shop.order) == []
+
+
+def test_a_price_drop_above_an_agents_limit_is_approved_on_the_same_facts(
+    damaged: tuple[DemoOrder, Case], nl_brand: Brand
+) -> None:
+    shop, case = damaged
+    remedy = remedy_grant(
+        case=case,
+        order=shop.order,
+        remedy=RemedyKind.PRICE_ADJUSTMENT,
+        actor=make_agent(case.team),
+        idempotency_key="price-drop",
+        current_price=Decimal("30.00"),  # paid 100: 70 back, above an agent's 50
+    )
+    assert remedy.status == RemedyStatus.NEEDS_APPROVAL
+    assert remedy.amount == Decimal("70.00")
+    approved = remedy_approve(remedy=remedy, actor=make_supervisor(nl_brand))
+    assert approved.status == RemedyStatus.APPROVED
+
+
+def test_above_every_supervisors_limit_an_administrator_approves(
+    nl_brand: Brand,
+) -> None:
+    from tests.factories import UserFactory
+
+    shop = demo_order(nl_brand)
+    Order.objects.filter(pk=shop.order.pk).update(total=Decimal("900.00"))
+    shop.order.refresh_from_db()
+    Shipment.objects.filter(pk=shop.parcel.pk).update(status=TrackingStatus.DAMAGED)
+    case = CaseFactory(brand=nl_brand, customer=shop.customer, team=TeamFactory(brand=nl_brand))
+    case.orders.add(shop.order)
+    remedy = remedy_grant(
+        case=case,
+        order=shop.order,
+        remedy=RemedyKind.REFUND_FULL,
+        actor=make_supervisor(nl_brand),
+        idempotency_key="big",
+    )
+    assert remedy.status == RemedyStatus.NEEDS_APPROVAL
+    assert remedy.decision["approver"] == "manager"
+    with pytest.raises(Conflict):
+        remedy_approve(remedy=remedy, actor=make_supervisor(nl_brand))
+    admin = UserFactory(role="admin")
+    assert remedy_approve(remedy=remedy, actor=admin).status == RemedyStatus.APPROVED

@@ -100,3 +100,46 @@ def test_a_missing_path_or_mailbox_is_a_clear_error(
 def test_reasons_are_grouped_without_their_numbers() -> None:
     assert reason_group("143 attachments; the limit is 40") == "N attachments; the limit is N"
     assert reason_group("unknown storefront 'xx'") == "unknown storefront …"
+
+
+def test_mail_stored_but_never_processed_is_processed_by_the_next_import(
+    tmp_path: Path, mailbox: Mailbox
+) -> None:
+    from amends.mail.intake import mail_store
+
+    raw = build_mail(subject="stored before a crash")
+    (tmp_path / "one.eml").write_bytes(raw)
+    left = mail_store(raw, mailbox=mailbox).inbound  # stored; the process died before reading it
+    assert left.status == InboundStatus.RECEIVED
+
+    summary = import_mail([tmp_path], mailbox=mailbox).as_dict()
+
+    assert (summary["stored"], summary["duplicates"], summary["pending"]) == (1, 0, 0)
+    left.refresh_from_db()
+    assert left.status == InboundStatus.PROCESSED
+    assert import_mail([tmp_path], mailbox=mailbox).as_dict()["duplicates"] == 1
+
+
+def test_a_group_the_database_fails_is_processed_one_by_one(
+    tmp_path: Path, mailbox: Mailbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.db import DatabaseError
+
+    from amends.mail import importer
+
+    for n in range(3):
+        (tmp_path / f"{n}.eml").write_bytes(build_mail(subject=f"mail {n}", sender=f"s{n}@x.test"))
+    real = importer._process
+    calls: list[int] = []
+
+    def flaky(inbound: InboundMessage, budget: float) -> InboundMessage:
+        calls.append(inbound.pk)
+        if len(calls) == 3:  # the group's last mail: the whole group's transaction is lost
+            raise DatabaseError("connection lost")
+        return real(inbound, budget)
+
+    monkeypatch.setattr(importer, "_process", flaky)
+    summary = import_mail([tmp_path], mailbox=mailbox).as_dict()
+    assert summary["stored"] == 3
+    assert len(calls) == 6  # three together, then three again alone
+    assert set(InboundMessage.objects.values_list("status", flat=True)) == {InboundStatus.PROCESSED}

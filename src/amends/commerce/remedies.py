@@ -179,7 +179,12 @@ def remedy_grant(
                 amount=decision.amount,
                 currency=decision.currency or order.currency,
                 decided_by=actor if actor is not None and actor.role != Role.CUSTOMER else None,
-                decision={**decision_data(decision), "reported_problem": reported_problem},
+                decision={
+                    **decision_data(decision),
+                    # What the request said, so an approver decides on the same facts.
+                    "reported_problem": reported_problem,
+                    "current_price": None if current_price is None else str(current_price),
+                },
                 idempotency_key=key,
             )
             events.remedy_event(
@@ -235,11 +240,22 @@ def remedy_approve(*, remedy: Remedy, actor: User) -> Remedy:
     role = _role_of(actor)
     if role == "customer":
         raise InvalidInput("only staff approve remedies", errors={"actor": "not staff"})
-    request = RemedyRequest(remedy=RemedyChoice(locked.kind), amount=locked.amount, role=role)
+    # Administrators are the shop's managers: the approvers above every limit (the rules'
+    # ``above_all``), so their authority covers the remedy whatever its amount.
+    unlimited = actor.role == Role.ADMIN and locked.amount is not None
+    request = RemedyRequest(
+        remedy=RemedyChoice(locked.kind),
+        amount=locked.amount,
+        role=role,
+        authority_limit=locked.amount if unlimited else None,
+    )
+    asked = locked.decision or {}
+    price = asked.get("current_price")
     decision = remedy_decide(
         order=locked.order,
         request=request,
-        reported_problem=(locked.decision or {}).get("reported_problem"),
+        reported_problem=asked.get("reported_problem"),
+        current_price=Decimal(price) if price else None,
     )
     if decision.outcome != Outcome.ALLOWED:
         raise Conflict(

@@ -34,6 +34,14 @@ REPORTED = [
 ]
 
 
+# Who the policy says must approve (``Decision.approver``), in words.
+APPROVERS = {
+    "agent": gettext_lazy("an agent"),
+    "supervisor": gettext_lazy("a supervisor"),
+    "manager": gettext_lazy("an administrator"),
+}
+
+
 class RemedyForm(forms.Form):
     order = forms.IntegerField(widget=forms.HiddenInput)
     key = forms.CharField(max_length=80, widget=forms.HiddenInput)
@@ -99,7 +107,12 @@ def case_remedy(request: HttpRequest, case_id: int) -> HttpResponse:
     if remedy.status == RemedyStatus.DENIED:
         messages.error(request, _("The policy does not allow this remedy; the reasons are shown."))
     elif remedy.status == RemedyStatus.NEEDS_APPROVAL:
-        messages.info(request, _("This remedy needs a supervisor's approval."))
+        approver = APPROVERS.get(
+            str(remedy.decision.get("approver") or ""), APPROVERS["supervisor"]
+        )
+        messages.info(
+            request, _("This remedy needs approval by %(approver)s.") % {"approver": approver}
+        )
     else:
         messages.success(request, _("Granted: the shop carries it out now."))
     return _done(request, case)

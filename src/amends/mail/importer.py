@@ -7,6 +7,7 @@ quarantined with the reason. Old mail imported at once is not taken for a mail l
 from __future__ import annotations
 
 import email.utils
+import logging
 import mailbox as mbox_format
 import multiprocessing
 import os
@@ -23,7 +24,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from django.db import connections, transaction
+from django.db import DatabaseError, connections, transaction
 
 from amends.inbound.models import InboundMessage, InboundStatus
 from amends.inbound.parsed import UnprocessableInbound
@@ -35,6 +36,8 @@ from amends.search.indexing import deferred as deferred_indexing
 
 DEFAULT_BUDGET_SECONDS = 20.0
 # Search entries are written every so many mails, each changed case once (not once per change).
+logger = logging.getLogger(__name__)
+
 INDEX_EVERY = 200
 # Mails stored together in one transaction, then processed together in another.
 STORE_EVERY = 25
@@ -111,6 +114,8 @@ class ImportSummary:
     stored: int = 0
     duplicates: int = 0
     held: int = 0
+    # Stored, but not processed: the database failed (the next import or poll processes them).
+    pending: int = 0
     quarantined: Counter[str] = field(default_factory=Counter)
     # Where each quarantined mail came from, with its reason (the first few hundred).
     examples: dict[str, str] = field(default_factory=dict)
@@ -122,6 +127,7 @@ class ImportSummary:
             "stored": self.stored,
             "duplicates": self.duplicates,
             "held": self.held,
+            "pending": self.pending,
             "quarantined": dict(self.quarantined.most_common()),
             "quarantined_examples": dict(list(self.examples.items())[:20]),
             "seconds": round(self.seconds, 2),
@@ -192,34 +198,60 @@ def _import_batch(
     budget: float,
     summary: ImportSummary,
 ) -> None:
-    """Store a batch of mails in one transaction, then read and thread each (its own savepoint,
-    so one failing mail is quarantined alone) in a second one. The raw bytes are committed before
-    any of them is processed; were the second transaction lost, the mails stay stored and
-    unprocessed, and the next import or ``amends inbound replay`` processes them."""
+    """Store a batch of mails in one transaction, then read and thread them in a second one,
+    each in a savepoint of its own (one failing mail is quarantined alone). The raw bytes are
+    committed before any of them is processed. Should the second transaction fail on the
+    database, the mails are processed again one by one; should it be lost altogether (a crash),
+    they stay stored and unprocessed, and importing them again processes them (a stored mail
+    that was never processed is not counted as a duplicate)."""
     with transaction.atomic():
         stored = [(where, mail_store(raw, mailbox=mailbox)) for where, raw in batch]
-    with transaction.atomic():
-        for where, result in stored:
-            if not result.created:
-                summary.duplicates += 1
-                continue
-            inbound = result.inbound
+    todo: list[tuple[str, InboundMessage]] = []
+    for where, result in stored:
+        if result.created or result.inbound.status == InboundStatus.RECEIVED:
+            todo.append((where, result.inbound))
+        else:
+            summary.duplicates += 1
+    try:
+        with transaction.atomic():
+            outcomes = [(where, _process(inbound, budget)) for where, inbound in todo]
+    except DatabaseError:
+        logger.warning("processing %d mails together failed; one by one", len(todo))
+        outcomes = []
+        for where, inbound in todo:
+            inbound.refresh_from_db()
             try:
-                with time_budget(budget):
-                    inbound_process(inbound=inbound)
-            except OverBudget as exc:  # expired just outside the processing's own guard
-                InboundMessage.objects.filter(pk=inbound.pk).update(
-                    status=InboundStatus.QUARANTINED, reason=str(exc)
-                )
-                inbound.status, inbound.reason = InboundStatus.QUARANTINED, str(exc)
-            if inbound.status == InboundStatus.QUARANTINED:
-                summary.quarantined[reason_group(inbound.reason)] += 1
-                if len(summary.examples) < 500:
-                    summary.examples[where] = inbound.reason
-            elif inbound.status == InboundStatus.HELD:
-                summary.held += 1
-            else:
-                summary.stored += 1
+                outcomes.append((where, _process(inbound, budget)))
+            except DatabaseError:  # stays received: the next import or poll processes it
+                logger.exception("processing mail %s failed; it stays stored", inbound.pk)
+                outcomes.append((where, inbound))
+    for where, inbound in outcomes:
+        _count(summary, where, inbound)
+
+
+def _process(inbound: InboundMessage, budget: float) -> InboundMessage:
+    try:
+        with time_budget(budget):
+            inbound_process(inbound=inbound)
+    except OverBudget as exc:  # expired just outside the processing's own guard
+        InboundMessage.objects.filter(pk=inbound.pk).update(
+            status=InboundStatus.QUARANTINED, reason=str(exc)
+        )
+        inbound.status, inbound.reason = InboundStatus.QUARANTINED, str(exc)
+    return inbound
+
+
+def _count(summary: ImportSummary, where: str, inbound: InboundMessage) -> None:
+    if inbound.status == InboundStatus.QUARANTINED:
+        summary.quarantined[reason_group(inbound.reason)] += 1
+        if len(summary.examples) < 500:
+            summary.examples[where] = inbound.reason
+    elif inbound.status == InboundStatus.HELD:
+        summary.held += 1
+    elif inbound.status == InboundStatus.RECEIVED:
+        summary.pending += 1
+    else:
+        summary.stored += 1
 
 
 def _import_part(
@@ -250,6 +282,7 @@ def _import_in_processes(
         total.stored += part.stored
         total.duplicates += part.duplicates
         total.held += part.held
+        total.pending += part.pending
         total.quarantined.update(part.quarantined)
         for where, reason in part.examples.items():
             if len(total.examples) < 500:
