@@ -79,7 +79,7 @@ def test_an_agent_asks_a_supervisor_approves_the_shop_refunds_once_the_promise_i
     promise = remedy.commitment
     assert promise is not None
     assert promise.state == CommitmentState.OPEN
-    assert "100.00" in promise.description
+    assert "100,00" in promise.description  # the customer's words: Dutch, formal
 
     demo_shop_settle.call(reference=remedy.shop_reference)
 

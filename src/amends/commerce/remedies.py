@@ -28,7 +28,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 from django_tasks import task
 
 from amends.accounts.models import Role, User
@@ -41,6 +41,7 @@ from amends.commerce.contradictions import check_orders
 from amends.commerce.models import Order, Remedy, RemedyKind, RemedyStatus
 from amends.commitments.models import Commitment, CommitmentKind, CommitmentState
 from amends.commitments.services import Due, commitment_keep, commitment_make
+from amends.core import register
 from amends.core.errors import Conflict, DomainError, ErrorCode, InvalidInput, NotFound
 from amends.customers.models import IdentityKind
 from amends.policies.decisions import Decision, Outcome, RemedyRequest
@@ -48,6 +49,7 @@ from amends.policies.decisions import Remedy as RemedyChoice
 from amends.policies.engine import evaluate
 from amends.policies.facts import facts_for_order
 from amends.policies.ruleset import active_rules
+from amends.web.templatetags.amends_format import money
 
 logger = logging.getLogger(__name__)
 
@@ -363,7 +365,13 @@ def _promise(remedy: Remedy, receipt: Receipt) -> Commitment | None:
     if owner is None or not remedy.case.is_open:
         return None
     amount = receipt.amount if receipt.amount is not None else remedy.amount
-    description = words % {"amount": f"{amount} {receipt.currency or remedy.currency}"}
+    # The promise in the customer's words: their language and register (the portal shows it).
+    customer = remedy.case.customer
+    language = customer.language or remedy.case.brand.default_language
+    with register.override(language, customer.register):
+        description = gettext(words) % {
+            "amount": money(amount, receipt.currency or remedy.currency)
+        }
     due = (
         Due(at=receipt.expected_by)
         if receipt.expected_by is not None and receipt.expected_by > timezone.now()
