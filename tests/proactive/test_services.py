@@ -213,7 +213,7 @@ def test_a_deliveries_queue_takes_proactive_cases() -> None:
 
 
 def test_a_customer_without_an_email_address_gets_the_notice_in_the_portal_only() -> None:
-    world = make_world(email=None)
+    world = make_world(email=None, language="en")
     world.scan(S.DAMAGED, at=ago(hours=1))
     case = the_case(world)
     [notice] = notices_on(case)
@@ -225,7 +225,9 @@ def test_a_customer_without_an_email_address_gets_the_notice_in_the_portal_only(
 
 
 def test_a_carrier_with_no_known_contact_still_gets_a_notice_that_says_so() -> None:
-    world = make_world(carrier="acme-parcels", carrier_name="Acme Parcels", contacts={})
+    world = make_world(
+        carrier="acme-parcels", carrier_name="Acme Parcels", contacts={}, language="en"
+    )
     world.scan(S.DAMAGED, at=ago(hours=1))
     case = the_case(world)
     [notice] = notices_on(case)
@@ -238,7 +240,7 @@ def test_a_carrier_with_no_known_contact_still_gets_a_notice_that_says_so() -> N
 
 
 def test_when_the_policy_denies_everything_the_notice_still_says_what_happened(
-    world: World, monkeypatch: pytest.MonkeyPatch
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from amends.policies.decisions import Decision, Outcome, RuleRef
     from amends.proactive import offers
@@ -255,6 +257,7 @@ def test_when_the_policy_denies_everything_the_notice_still_says_what_happened(
         )
 
     monkeypatch.setattr(offers, "evaluate", deny)
+    world = make_world(language="en")  # the words checked below are the English ones
     world.scan(S.DAMAGED, at=ago(hours=1))
     case = the_case(world)
     [notice] = notices_on(case)
@@ -273,7 +276,7 @@ def test_when_the_policy_denies_everything_the_notice_still_says_what_happened(
 
 
 def test_a_policy_engine_that_fails_offers_nothing_and_says_why(
-    world: World, monkeypatch: pytest.MonkeyPatch
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from amends.proactive import offers
 
@@ -281,6 +284,7 @@ def test_a_policy_engine_that_fails_offers_nothing_and_says_why(
         raise ZeroDivisionError("a rule divided by zero")
 
     monkeypatch.setattr(offers, "evaluate", broken)
+    world = make_world(language="en")
     world.scan(S.LOST, at=ago(hours=1))
     case = the_case(world)
     assert len(notices_on(case)) == 1

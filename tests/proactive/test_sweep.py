@@ -83,3 +83,24 @@ def test_a_storefront_without_any_team_keeps_the_problem_for_the_sweep() -> None
     assert problem.notified_at is not None
     assert len(notices_on(problem.case)) == 1
     assert services.proactive_sweep()["retried"] == 0
+
+
+def test_parcels_that_are_no_problem_yet_never_hide_later_ones(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from amends.carriers.models import Shipment
+    from amends.proactive import selectors
+
+    monkeypatch.setattr(selectors, "SWEEP_BATCH", 2)
+    # Three parcels due today, with the lowest ids: the sweep looks at them, and they are no
+    # problem yet (the day is not over)...
+    for _ in range(3):
+        make_world(shop_estimate_days=0)
+    # ...and one quiet for two weeks, with the highest (quiet without a scan calling detection).
+    lost = make_world(shop_estimate_days=None)
+    Shipment.objects.filter(pk=lost.shipment.pk).update(
+        status=S.IN_TRANSIT, last_event_at=ago(days=14)
+    )
+    counts = services.proactive_sweep()
+    assert counts["found"] == 1
+    assert ShipmentProblem.objects.get().shipment_id == lost.shipment.pk

@@ -122,12 +122,13 @@ def _having(kind: ProblemKind) -> Exists:
     return Exists(ShipmentProblem.objects.filter(shipment=OuterRef("pk"), kind=kind))
 
 
-def sweep_shipment_ids(*, now: dt.datetime) -> list[int]:
+def sweep_shipment_ids(*, now: dt.datetime, after_id: int = 0) -> list[int]:
     """Shipments whose trouble shows only by time passing (no event will call detection for
     them): no scan for days, an expected day gone by, a failed attempt with nothing after it.
 
     A superset, cheap to find with the (status, last_event_at) index; ``detect`` decides. Those
-    that already have that problem are left out, so the list shrinks as the sweep works it.
+    that already have that problem are left out. One page of at most ``SWEEP_BATCH`` ids after
+    ``after_id``; the sweep asks for pages until there are none.
     """
     travelling = ~Q(status__in=[*FINISHED, *WAITING])
     quiet_since = now - dt.timedelta(days=_shortest_lost_after())
@@ -150,9 +151,12 @@ def sweep_shipment_ids(*, now: dt.datetime) -> list[int]:
     quiet = Shipment.objects.filter(
         status=TrackingStatus.ATTEMPT_FAILED, last_event_at__lte=now - QUIET_AFTER_FAILURE
     ).exclude(_having(ProblemKind.FAILED_ATTEMPT))
+    # A page at a time, by id after ``after_id``: parcels that match but are no problem yet
+    # (quiet for nine days under a ten-day threshold) never keep the later ones from a look.
     ids: set[int] = set()
     for query in (stalled, overdue, quiet):
-        ids.update(query.order_by("id").values_list("id", flat=True)[:SWEEP_BATCH])
+        page = query.filter(id__gt=after_id).order_by("id")
+        ids.update(page.values_list("id", flat=True)[:SWEEP_BATCH])
     return sorted(ids)[:SWEEP_BATCH]
 
 

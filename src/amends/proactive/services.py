@@ -320,21 +320,31 @@ def _join(*, case: Case, kind: ProblemKind, problem_id: int) -> None:
         )
 
 
+# Parcels one sweep looks at, at most (the next sweep starts again from the lowest id).
+SWEEP_MAX = 20_000
+
+
 def proactive_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
     """What time alone shows (no scan for days, an expected day gone, a failed attempt with
     nothing after it), and the problems whose case or notice failed before. Idempotent: run it
     as often as you like, from any number of workers."""
     now = now or timezone.now()
-    ids = selectors.sweep_shipment_ids(now=now)
-    found = 0
-    for chunk in _batched(ids, 50):
-        with transaction.atomic():
-            found += examine(shipment_ids=chunk, now=now)
+    examined = found = 0
+    after_id = 0
+    while examined < SWEEP_MAX:
+        ids = selectors.sweep_shipment_ids(now=now, after_id=after_id)
+        if not ids:
+            break
+        for chunk in _batched(ids, 50):
+            with transaction.atomic():
+                found += examine(shipment_ids=chunk, now=now)
+        examined += len(ids)
+        after_id = ids[-1]
     retried = 0
     for problem in selectors.problems_to_retry(max_attempts=MAX_ATTEMPTS)[:100]:
         with transaction.atomic():
             retried += _retry(problem_id=problem.pk, now=now)
-    return {"examined": len(ids), "found": found, "retried": retried}
+    return {"examined": examined, "found": found, "retried": retried}
 
 
 def _retry(*, problem_id: int, now: dt.datetime) -> int:
