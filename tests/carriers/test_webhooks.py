@@ -354,3 +354,36 @@ def test_the_sweep_finishes_bodies_stored_but_never_processed(testpost: Carrier)
     parcel.refresh_from_db()
     assert parcel.status == TrackingStatus.DELIVERED
     assert InboundMessage.objects.get().status == InboundStatus.PROCESSED
+
+
+def test_the_sweep_records_kept_events_once_their_parcel_exists(
+    client: Client, testpost: Carrier
+) -> None:
+    import datetime as dt
+
+    import time_machine
+    from django.utils import timezone
+
+    from amends.carriers.channel import carrier_unknown_retry
+
+    start = timezone.now()
+
+    def retry_at(minutes: float) -> int:
+        moment = start + dt.timedelta(minutes=minutes)
+        with time_machine.travel(moment, tick=False):
+            return carrier_unknown_retry(now=moment)
+
+    with time_machine.travel(start, tick=False):
+        body = body_of(item("TP0505", "TRN", at(1)), item("TP0505", "OFD", at(20)))
+        assert post(client, body).status_code == 202
+    assert retry_at(1) == 0  # just tried: it waits two minutes before the next try
+    assert retry_at(3) == 1  # still no parcel: kept, and the wait doubles
+    assert TrackingEvent.objects.count() == 0
+
+    parcel = shipment(testpost, "TP0505")  # the shop's order (and its parcel) arrives
+    assert retry_at(5) == 0  # backing off: four minutes since the last try
+    assert retry_at(8) == 1
+    parcel.refresh_from_db()
+    assert parcel.events.count() == 2
+    assert InboundMessage.objects.get().status == InboundStatus.PROCESSED
+    assert retry_at(60 * 24) == 0

@@ -202,3 +202,47 @@ def carrier_pending_process(*, older_than: dt.timedelta = PENDING_AFTER, limit: 
     for pk in ids:
         _process_stored(pk, redelivered=True)
     return len(ids)
+
+
+RETRY_WITHIN = dt.timedelta(days=30)  # events this old about unknown parcels are let go
+RETRY_MAX_WAIT = dt.timedelta(hours=24)
+
+
+def _retry_due(*, attempts: int, last: dt.datetime | None, now: dt.datetime) -> bool:
+    """Backoff between tries of the same payload: 2, 4, 8 … minutes, at most a day."""
+    if last is None:
+        return True
+    wait = min(dt.timedelta(minutes=2 ** min(attempts, 11)), RETRY_MAX_WAIT)
+    return now - last >= wait
+
+
+def carrier_unknown_retry(*, now: dt.datetime | None = None, limit: int = 100) -> int:
+    """Try again the events kept for tracking numbers amends did not know: the order (and its
+    parcel) may have arrived since — from the shop's webhook, an import, a reship. For the
+    worker's sweep; each payload is tried with a growing wait, for a month. Returns how many
+    were tried."""
+    register_carrier_channel()
+    now = now or timezone.now()
+    candidates = (
+        InboundMessage.objects.filter(
+            channel=CHANNEL,
+            status=InboundStatus.QUARANTINED,
+            reason__startswith=UNKNOWN_NUMBER,
+            received_at__gte=now - RETRY_WITHIN,
+        )
+        .order_by("processed_at", "pk")
+        .values_list("pk", "attempts", "processed_at")[: limit * 5]
+    )
+    due = [
+        pk for pk, attempts, last in candidates if _retry_due(attempts=attempts, last=last, now=now)
+    ][:limit]
+    for pk in due:
+        with transaction.atomic():
+            inbound = (
+                InboundMessage.objects.select_for_update()
+                .filter(pk=pk, status=InboundStatus.QUARANTINED)
+                .first()
+            )
+            if inbound is not None:
+                inbound_process(inbound=inbound)
+    return len(due)

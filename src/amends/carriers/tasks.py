@@ -14,7 +14,7 @@ from django.db import transaction
 from django_tasks import TaskResultStatus, task
 
 from amends.carriers import polling
-from amends.carriers.channel import carrier_pending_process
+from amends.carriers.channel import carrier_pending_process, carrier_unknown_retry
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +51,8 @@ def tracking_poll_schedule() -> bool:
 
 def tracking_sweep() -> None:
     """The worker's periodic look at tracking (``core.worker.SWEEPS``): finish carrier payloads
-    a stopped process left unprocessed, and enqueue a polling run when parcels are due."""
+    a stopped process left unprocessed, try again the events kept for parcels amends did not
+    know yet, and enqueue a polling run when parcels are due."""
     carrier_pending_process()
+    carrier_unknown_retry()
     tracking_poll_schedule()

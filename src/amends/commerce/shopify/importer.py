@@ -30,6 +30,7 @@ from amends.commerce.shopify import payloads as p
 from amends.commerce.shopify.carriers import carrier_code, carrier_get
 from amends.commerce.shopify.customers import customer_upsert, person_of_order
 from amends.commerce.shopify.records import Refused, Waiting, is_stale, record_claim, stale_note
+from amends.proactive.services import shipments_changed
 
 MAX_TRACKING_NUMBER = 64  # Shipment.tracking_number
 
@@ -204,12 +205,15 @@ def _parcel(shop: Shop, order: Order, fulfilment: p.Fulfillment, raw_number: str
     if shipment.order_id != order.pk:
         return f"conflict: {code} {number} is a parcel of another order"
     if created:
+        # A problem the shop already reports (a failed attempt) is noticed like a carrier's.
+        shipments_changed(shipment_ids=[shipment.pk])
         return f"parcel {code} {number} added"
     # The carrier's own events, once there are any, know better than the shop's summary.
     tracked = TrackingEvent.objects.filter(shipment=shipment).exists()
     if fulfilment.shipment_status and shipment.status != status and not tracked:
         shipment.status = status
         shipment.save(update_fields=["status", "updated_at"])
+        shipments_changed(shipment_ids=[shipment.pk])
     return f"parcel {code} {number} known"
 
 
