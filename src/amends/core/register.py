@@ -39,7 +39,7 @@ LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 # customer's messages, and the rules of an order. ``scripts/informal_catalogue.py`` fills
 # informal.po by this rule and ``tests/i18n/test_register.py`` checks it by the same rule.
 _CUSTOMER_FACING = re.compile(
-    r"(^|/)(portal/|web/|accounts/signin|conversations/templates/|policies/|mail/notices|proactive/)"
+    r"(^|/)(portal/|web/|accounts/signin|conversations/templates/|policies/|mail/notices|proactive/|commerce/remedies)"
 )
 # The labels that name the registers themselves ("Formal", "Informal") read the same in both.
 NAMES_THE_REGISTER = frozenset({"Informal", "Formal"})
