@@ -12,7 +12,9 @@ _VERBS = (
     "werden|werde|melden|senden|schicken|erstatten|rufen|kümmern|prüfen|informieren|"
     "veranlassen|tauschen|buchen|überweisen|leiten|geben|schreiben|kontaktieren|sorgen|holen|"
     "stornieren|bearbeiten|klären|ersetzen|liefern|versenden|verschicken|zahlen|erstatten|"
-    "organisieren|beauftragen|schauen|halten|lassen|bringen"
+    "organisieren|beauftragen|schauen|halten|lassen|bringen|"
+    # first person, as in "morgen melde ich mich": German says the future in the present
+    "melde|schicke|sende|kümmere|prüfe|erstatte|kläre"
 )
 
 LANGUAGE = LanguageData(

@@ -43,8 +43,9 @@ LANGUAGE = LanguageData(
     },
     acknowledgements=(
         r"\bsuprant(?:ame|u)\b",
-        r"\bdėkoj(?:ame|u)\s+(?:\w+\s+){0,3}(?:už|kad)\b",
-        r"\bačiū\s+(?:\w+\s+){0,2}(?:už|kad)\b",
+        # A comma before "kad" is the rule in Lithuanian: "dėkojame, kad …".
+        r"\bdėkoj(?:ame|u)[,\s]+(?:\w+\s+){0,3}(?:už|kad)\b",
+        r"\bačiū[,\s]+(?:\w+\s+){0,2}(?:už|kad)\b",
         r"\b(?:labai\s+)?gaila\s+(?:girdėti|skaityti|sužinoti)\b",
         r"\b(?:tai|tikrai)\s+(?:\w+\s+)?(?:nemalonu|erzina|apmaudu|nuvilia|nepatogu)\b",
         r"\b(?:rašote|rašai|pranešate|pranešei|nurodote|nurodei|minite|minėjai)\b",

@@ -79,6 +79,7 @@ LANGUAGE = LanguageData(
         rf"(?:{_VERBS})\b",
         rf"\b(?:{_VERBS})\s+(?:wij|we|ik)\b",
         r"\b(?:ontvangt|krijgt|hoort)\s+(?:u|je|jij)\b",
+        r"\b(?:krijg|hoor|ontvang)\s+je\b",  # "morgen krijg je bericht"
         r"\b(?:u|je|jij)\s+(?:ontvangt|krijgt|hoort|heeft|hebt)\b.{0,60}\b(?:uiterlijk|voor|"
         r"binnen|op)\b",
         r"\b(?:wordt|worden)\b",

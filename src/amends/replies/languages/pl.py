@@ -31,7 +31,7 @@ _FUTURE = (
     "zajmiemy rozpatrzymy wymienimy dostarczymy naprawimy odpowiemy potwierdzimy przygotujemy "
     "zlecimy odbierzemy zaksięgujemy przelejemy anulujemy wystawimy napiszemy zadzwonimy "
     "zamówimy odeślemy uruchomimy wyjaśnimy ustalimy załatwimy dopilnujemy zwrócę wyślę "
-    "oddzwonię sprawdzę napiszę zadzwonię skontaktuję"
+    "oddzwonię sprawdzę napiszę zadzwonię skontaktuję zrealizujemy odpiszemy"
 )
 
 LANGUAGE = LanguageData(
@@ -89,6 +89,7 @@ LANGUAGE = LanguageData(
         r"\bprzeprasza(?:m|my)\b",
         r"\bprzeprosi(?:ny|n|ć|my)\b",
         r"\bprzykro\s+(?:nam|mi)\b",
+        r"\b(?:nam|mi)\s+przykro\b",  # "bardzo nam przykro"
         r"\bwybacz(?:cie|yć)?\b",
     ),
     actions=(r"\b(?:" + "|".join(_FUTURE.split()) + r")\b",),
