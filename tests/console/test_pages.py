@@ -218,7 +218,9 @@ def test_actions_return_to_the_queue_the_agent_came_from(team: Team, agent: User
     client = signed_in(agent)
     response = client.post(f"/console/cases/{case.pk}/take", {"queue": "unassigned"})
     assert response["Location"] == f"/console/cases/{case.pk}/?queue=unassigned"
-    odd = client.post(f"/console/cases/{case.pk}/write", {"text": "hi", "queue": "../../admin"})
+    odd = client.post(
+        f"/console/cases/{case.pk}/write", {"text": "Bonjour", "queue": "../../admin"}
+    )
     assert odd["Location"] == f"/console/cases/{case.pk}/?queue=mine"
     plain = client.post(f"/console/cases/{case.pk}/status", {"status": "open"})
     assert plain["Location"] == f"/console/cases/{case.pk}/"

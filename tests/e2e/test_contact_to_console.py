@@ -30,6 +30,7 @@ def test_contact_form_to_a_warm_hand_off(
         brand__name="Winkel NL",
         brand__languages=["nl"],
         brand__default_language="nl",
+        brand__default_register="informal",  # Daan writes "je" to Niels
     )
     daan = make_agent(team, email="daan@shop.test", first_name="Daan")
     make_agent(team, email="eva@shop.test", first_name="Eva")

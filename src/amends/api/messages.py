@@ -2,7 +2,8 @@
 
 Customers and sellers see only what went between the customer and the shop (``in`` and
 ``out``), never internal notes or system messages. Staff reply (an outbound message, queued for
-delivery on the case's channel) and write notes. A customer "replies" on their own case as an
+delivery on the case's channel, checked first by the reply linter: see ``case_reply_route``) and
+write notes. A customer "replies" on their own case as an
 *inbound* message, exactly as if they had written in (a solved case opens again); they cannot
 set the status. Sellers do not write here.
 """
@@ -17,12 +18,23 @@ from amends.accounts.models import User
 from amends.api.permissions import current_user, is_customer, require_staff, visible_case
 from amends.api.refs import staff_name
 from amends.api.schemas.common import ERRORS_READ, ERRORS_WRITE
-from amends.api.schemas.messages import AttachmentOut, AuthorOut, MessageOut, NoteIn, ReplyIn
+from amends.api.schemas.messages import (
+    AttachmentOut,
+    AuthorOut,
+    FindingOut,
+    MessageOut,
+    NoteIn,
+    ReplyIn,
+    ReplyRefusedOut,
+    SpanOut,
+)
 from amends.cases.models import CaseStatus, Channel
 from amends.cases.selectors import user_may_work_case
 from amends.conversations.models import Attachment, Direction, Message
 from amends.conversations.services import case_add_note, case_reply, message_receive
 from amends.core.errors import Conflict, ErrorCode, Forbidden
+from amends.replies.linter import ERROR
+from amends.replies.services import ReplyLintFailed
 
 router = Router(tags=["messages"])
 
@@ -80,18 +92,60 @@ def case_messages(request: HttpRequest, case_id: int) -> list[MessageOut]:
     return [message_out(m, viewer=user) for m in qs]
 
 
-@router.post("/cases/{case_id}/reply", response={201: MessageOut, **ERRORS_WRITE})
-def case_reply_route(request: HttpRequest, case_id: int, body: ReplyIn) -> Status[MessageOut]:
-    """Staff: reply to the customer (optionally setting the status). Customer: write on your own
-    case (recorded as your message)."""
+def refused_out(exc: ReplyLintFailed) -> ReplyRefusedOut:
+    """The 422 body of a reply the linter refused: the findings with their spans."""
+    result = exc.result
+    return ReplyRefusedOut(
+        code=str(exc.code),
+        detail=exc.detail,
+        errors=exc.errors,
+        reply_language=result.language,
+        reply_register=result.register,
+        findings=[
+            FindingOut(
+                code=str(finding.code),
+                severity="error" if finding.severity == ERROR else "warning",
+                message=finding.message,
+                spans=[SpanOut(start=s.start, end=s.end, text=s.text) for s in finding.spans],
+            )
+            for finding in result.findings
+        ],
+    )
+
+
+@router.post(
+    "/cases/{case_id}/reply",
+    response={201: MessageOut, **ERRORS_WRITE, 422: ReplyRefusedOut},
+)
+def case_reply_route(
+    request: HttpRequest, case_id: int, body: ReplyIn
+) -> Status[MessageOut] | Status[ReplyRefusedOut]:
+    """Staff: reply to the customer (optionally setting the status). The reply linter checks
+    it: errors refuse it with 422 ``reply_lint_failed`` and the findings (the words at fault as
+    offsets in ``text``), unless ``override_reason`` says why it should go anyway. Customer:
+    write on your own case (recorded as your message, never linted)."""
     user = current_user(request)
     case = visible_case(user, case_id)
     if user_may_work_case(user):
-        message = case_reply(case=case, actor=user, text=body.text, status=body.status)
+        try:
+            message = case_reply(
+                case=case,
+                actor=user,
+                text=body.text,
+                status=body.status,
+                override_reason=body.override_reason,
+            )
+        except ReplyLintFailed as exc:
+            return Status(422, refused_out(exc))
     elif is_customer(user):
         if body.status is not None:
             raise Forbidden(
                 "only the support team sets the status", errors={"status": "staff only"}
+            )
+        if body.override_reason:
+            raise Forbidden(
+                "only the support team's replies are checked, and overridden",
+                errors={"override_reason": "staff only"},
             )
         if case.status == CaseStatus.CLOSED:
             raise Conflict(

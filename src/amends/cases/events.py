@@ -41,6 +41,7 @@ class EventKind:
     REMEDY_CONFIRMED = "remedy_confirmed"
     CONTRADICTION_FOUND = "contradiction_found"
     CASE_ROUTED = "case_routed"
+    REPLY_LINT_OVERRIDDEN = "reply_lint_overridden"
 
 
 def _owner(*, team: Team | None, assignee: User | None) -> dict[str, Any]:
@@ -164,6 +165,19 @@ def reply_sent(*, case: Case, actor: User, message_id: int, channel: str) -> Cas
         kind=EventKind.REPLY_SENT,
         actor=actor,
         data={"message_id": message_id, "channel": channel},
+    )
+
+
+def reply_lint_overridden(
+    *, case: Case, actor: User, message_id: int, reason: str, codes: list[str]
+) -> CaseEvent:
+    """A reply went out although the reply linter found errors in it (``codes``), because the
+    agent said why (``reason``): the audit trail of every override."""
+    return _append(
+        case=case,
+        kind=EventKind.REPLY_LINT_OVERRIDDEN,
+        actor=actor,
+        data={"message_id": message_id, "reason": reason, "codes": codes},
     )
 
 

@@ -368,4 +368,7 @@ AMENDS_TRIAGE = {
 AMENDS_TRANSLATION = {
     "BACKEND": os.environ.get("AMENDS_TRANSLATION_BACKEND", ""),
     "URL": os.environ.get("AMENDS_TRANSLATION_URL", ""),
+    "API_KEY": os.environ.get("AMENDS_TRANSLATION_API_KEY", ""),
+    "TIMEOUT": os.environ.get("AMENDS_TRANSLATION_TIMEOUT", "5"),
+    "TRANSPORT": None,  # tests: an httpx transport (a MockTransport)
 }

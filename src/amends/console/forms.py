@@ -21,6 +21,12 @@ class ReplyForm(forms.Form):
     internal = forms.BooleanField(
         label=_("Internal note (the customer does not see it)"), required=False
     )
+    # Only offered once the reply check has refused the text: why it should go anyway.
+    override_reason = forms.CharField(
+        label=_("Send anyway, because (at least 10 characters, kept on the timeline)"),
+        required=False,
+        max_length=1000,
+    )
 
 
 class StatusForm(forms.Form):

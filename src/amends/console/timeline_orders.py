@@ -1,6 +1,6 @@
 """Timeline sentences for what happens to orders and parcels (shipment problems the carrier
-reported, the notice sent before the customer wrote, remedies, contradictions between states)
-and for routing after triage."""
+reported, the notice sent before the customer wrote, remedies, contradictions between states),
+for routing after triage, and for a reply sent although the reply check refused it."""
 
 from __future__ import annotations
 
@@ -117,6 +117,15 @@ def _routed(actor: str | None, data: dict[str, Any]) -> tuple[str, str]:
     return text, "; ".join(r for r in reasons if r)
 
 
+def _lint_overridden(actor: str | None, data: dict[str, Any]) -> tuple[str, str]:
+    codes = ", ".join(str(code) for code in data.get("codes") or [])
+    text = _("%(actor)s sent a reply the reply check refused (%(codes)s), giving a reason") % {
+        "actor": actor or _("Someone"),
+        "codes": codes,
+    }
+    return text, str(data.get("reason") or "")
+
+
 SENTENCES: dict[str, Callable[[str | None, dict[str, Any]], tuple[str, str]]] = {
     ProactiveEventKind.SHIPMENT_PROBLEM: _problem,
     ProactiveEventKind.SHIPMENT_PROBLEM_CHANGED: _problem_changed,
@@ -128,4 +137,5 @@ SENTENCES: dict[str, Callable[[str | None, dict[str, Any]], tuple[str, str]]] = 
     EventKind.REMEDY_CONFIRMED: _confirmed,
     EventKind.CONTRADICTION_FOUND: _contradiction,
     EventKind.CASE_ROUTED: _routed,
+    EventKind.REPLY_LINT_OVERRIDDEN: _lint_overridden,
 }

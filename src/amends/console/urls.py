@@ -1,6 +1,6 @@
 from django.urls import path
 
-from amends.console import remedies, views
+from amends.console import remedies, replies, views
 
 urlpatterns = [
     path("", views.queue, name="console-queue"),
@@ -13,6 +13,16 @@ urlpatterns = [
     path("cases/<int:case_id>/status", views.case_status, name="console-case-status"),
     path("cases/<int:case_id>/commitments", views.case_promise, name="console-case-commit"),
     path("cases/<int:case_id>/remedies", remedies.case_remedy, name="console-case-remedy"),
+    path(
+        "cases/<int:case_id>/replies/<int:message_id>/promise",
+        replies.reply_promise,
+        name="console-reply-promise",
+    ),
+    path(
+        "cases/<int:case_id>/messages/<int:message_id>/translation",
+        replies.message_translation,
+        name="console-message-translation",
+    ),
     path(
         "cases/<int:case_id>/remedies/<int:remedy_id>/approve",
         remedies.case_remedy_approve,

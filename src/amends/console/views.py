@@ -37,9 +37,11 @@ from amends.console.queues import (
     queue_rows,
 )
 from amends.console.remedies import may_approve, remedy_form
+from amends.console.replies import ReplySection, reply_section
 from amends.console.timeline import merged_timeline
 from amends.conversations.services import case_add_note, case_reply
 from amends.core.errors import DomainError, NotFound
+from amends.replies.services import ReplyLintFailed, reply_promises
 from amends.web.errors import error_message
 
 
@@ -128,7 +130,16 @@ RECENT_MESSAGES = 40
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     user = _staff(request)
     case = _case_or_404(user, case_id)
-    name = queue_key(request.GET.get("queue"))
+    return _case_page(
+        request, user=user, case=case, reply=reply_section(request=request, user=user, case=case)
+    )
+
+
+def _case_page(
+    request: HttpRequest, *, user: User, case: Case, reply: ReplySection
+) -> HttpResponse:
+    """The case page; ``reply`` is its reply section (fresh, or a refused reply's findings)."""
+    name = queue_key(request.GET.get("queue") or request.POST.get("queue"))
     show_all = request.GET.get("history") == "all"
     next_id = next_case_after(user=user, name=name, case=case)
     messages_ = case.messages.select_related("author_user", "author_customer").prefetch_related(
@@ -164,7 +175,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
             ),
             customer_cases=customer_open_problems(viewer=user, case=case),
             transfer_form=_transfer_form(case),
-            reply_form=ReplyForm(),
+            reply=reply,
             status_form=StatusForm(initial={"status": case.status}),
             commitment_form=CommitmentForm(),
             remedies=_remedies_by_order(case),
@@ -264,18 +275,47 @@ def case_handoff(request: HttpRequest, case_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def case_write(request: HttpRequest, case_id: int) -> HttpResponse:
+    """A reply or an internal note. A reply the reply check refuses is not sent: the page comes
+    back with the text kept, the findings, the words at fault marked, and a field for a reason
+    to send it anyway. A sent reply with dated promises offers each as a commitment."""
     user, case = _act(request, case_id)
     form = ReplyForm(request.POST)
     if not form.is_valid():
+        if "override_reason" in form.errors and "text" not in form.errors:
+            section = reply_section(request=request, user=user, case=case, form=form)
+            return _case_page(request, user=user, case=case, reply=section)
         messages.error(request, _("The message is empty."))
         return _done(request, case)
     try:
         if form.cleaned_data["internal"]:
             case_add_note(case=case, actor=user, text=form.cleaned_data["text"])
-        else:
-            case_reply(case=case, actor=user, text=form.cleaned_data["text"])
+            return _done(request, case)
+        reply = case_reply(
+            case=case,
+            actor=user,
+            text=form.cleaned_data["text"],
+            override_reason=form.cleaned_data["override_reason"],
+        )
+    except ReplyLintFailed as exc:
+        if exc.reason_too_short:
+            messages.error(
+                request, _("Say why the reply should go anyway, in at least 10 characters.")
+            )
+        section = reply_section(
+            request=request,
+            user=user,
+            case=case,
+            form=form,
+            refused=exc.result,
+            refused_text=exc.text,
+        )
+        return _case_page(request, user=user, case=case, reply=section)
     except DomainError as exc:
         return _done(request, case, exc)
+    if reply_promises(reply):
+        url = reverse("console-case", args=[case.pk])
+        query = urlencode({"queue": queue_key(request.POST.get("queue")), "reply": str(reply.pk)})
+        return redirect(f"{url}?{query}#reply-promises")
     return _done(request, case)
 
 

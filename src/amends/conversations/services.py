@@ -107,20 +107,34 @@ def reply_channel(case: Case) -> str:
 
 @transaction.atomic
 def case_reply(
-    *, case: Case, actor: User, text: str, channel: str | None = None, status: str | None = None
+    *,
+    case: Case,
+    actor: User,
+    text: str,
+    channel: str | None = None,
+    status: str | None = None,
+    override_reason: str = "",
 ) -> Message:
-    """A reply to the customer, queued for delivery on the case's channel after commit."""
+    """A reply to the customer, queued for delivery on the case's channel after commit.
+
+    The reply linter checks it first (``replies.services.reply_gate``): errors refuse it with
+    ``ReplyLintFailed`` unless ``override_reason`` says why it should go anyway, and an override
+    is recorded on the timeline."""
+    from amends.replies.services import reply_gate
+
     if case.status == CaseStatus.CLOSED:
         raise Conflict(
             f"case {case.reference} is closed; open a new case to write again",
             code=ErrorCode.CASE_CLOSED,
         )
+    body_text = _clean_text(text)
+    checked = reply_gate(case=case, text=body_text, actor=actor, override_reason=override_reason)
     message = Message.objects.create(
         case=case,
         channel=channel or reply_channel(case),
         direction=Direction.OUTBOUND,
         author_user=actor,
-        body_text=_clean_text(text),
+        body_text=body_text,
         language=case.language,
         delivery_status=DeliveryStatus.QUEUED,
     )
@@ -131,6 +145,14 @@ def case_reply(
         case.first_response_at = now
     Case.objects.filter(pk=case.pk).update(**updates)
     events.reply_sent(case=case, actor=actor, message_id=message.pk, channel=message.channel)
+    if checked.errors:
+        events.reply_lint_overridden(
+            case=case,
+            actor=actor,
+            message_id=message.pk,
+            reason=override_reason.strip(),
+            codes=[str(code) for code in dict.fromkeys(f.code for f in checked.errors)],
+        )
     if status:
         case_set_status(case=case, actor=actor, status=status, reason=reasons.SET_WITH_REPLY)
     elif case.status == CaseStatus.NEW:

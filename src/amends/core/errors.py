@@ -25,6 +25,7 @@ class ErrorCode(StrEnum):
     NOT_OPEN = "not_open"
     CASE_CLOSED = "case_closed"
     BAD_TRANSITION = "bad_transition"
+    REPLY_LINT_FAILED = "reply_lint_failed"
 
 
 class DomainError(Exception):

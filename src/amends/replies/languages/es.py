@@ -97,6 +97,7 @@ LANGUAGE = LanguageData(
     apologies=(
         r"\blo\s+sent(?:imos|imos\s+mucho|o)\b",
         r"\bsentimos\b",
+        r"\bsiento\s+much(?:o|isimo)\b",  # "siento muchísimo" (matched without accents)
         r"\bdisculp(?:a|as|e|en|ad|ar|arnos|ame|enos|anos)\b",
         r"\bperd(?:ón|ona|one|onad|onanos|ónanos|ónenos)\b",
         r"\blamenta(?:mos|r)\b|\blamento\b",
