@@ -143,3 +143,14 @@ def test_a_group_the_database_fails_is_processed_one_by_one(
     assert summary["stored"] == 3
     assert len(calls) == 6  # three together, then three again alone
     assert set(InboundMessage.objects.values_list("status", flat=True)) == {InboundStatus.PROCESSED}
+
+
+def test_the_same_mail_twice_in_one_import_is_stored_and_read_once(
+    tmp_path: Path, mailbox: Mailbox
+) -> None:
+    raw = build_mail(subject="twice")
+    (tmp_path / "a.eml").write_bytes(raw)
+    (tmp_path / "b.eml").write_bytes(raw)
+    summary = import_mail([tmp_path], mailbox=mailbox).as_dict()
+    assert (summary["stored"], summary["duplicates"], summary["quarantined"]) == (1, 1, {})
+    assert InboundMessage.objects.get().status == InboundStatus.PROCESSED

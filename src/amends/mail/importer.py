@@ -207,9 +207,12 @@ def _import_batch(
     with transaction.atomic():
         stored = [(where, mail_store(raw, mailbox=mailbox)) for where, raw in batch]
     todo: list[tuple[str, InboundMessage]] = []
+    taken: set[int] = set()
     for where, result in stored:
-        if result.created or result.inbound.status == InboundStatus.RECEIVED:
+        first_time = result.inbound.pk not in taken  # the same mail twice in one batch: once
+        if first_time and (result.created or result.inbound.status == InboundStatus.RECEIVED):
             todo.append((where, result.inbound))
+            taken.add(result.inbound.pk)
         else:
             summary.duplicates += 1
     try:
