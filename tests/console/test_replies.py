@@ -319,3 +319,22 @@ def test_no_translation_when_it_is_off(case: Case, agent: User) -> None:
         assert "data-translate=" not in page(client, case)
         url = f"/console/cases/{case.pk}/messages/{polish.pk}/translation"
         assert client.get(url).status_code == 404
+
+
+def test_a_sent_reply_with_warnings_says_them_once(case: Case, agent: User) -> None:
+    client = signed_in(agent)
+    response = write(client, case, text="Bonjour,\n\nNous regardons cela.")
+    assert response.status_code == 302
+    shown = page(client, case)
+    assert "Sent. For next time:" in shown
+    assert "Sent. For next time:" not in page(client, case)
+
+
+def test_the_case_page_says_what_triage_read(case: Case, agent: User) -> None:
+    Case.objects.filter(pk=case.pk).update(
+        language="fr", intents=["parcel_lost", "refund_request"], churn_risk=0.82
+    )
+    shown = page(signed_in(agent), case)
+    facts = shown.split("data-read-as>")[1].split("</dd>")[0]
+    assert "French" in facts
+    assert "churn risk 82 %" in facts

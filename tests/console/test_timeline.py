@@ -163,3 +163,22 @@ def test_routing_reads_as_a_sentence_with_its_reason(lea: User) -> None:
     assert event_words(moved) == Words("Routed to Team NL", LANGUAGE_TEAM)
     assert event_words(held).text == "Routing suggested Seniors"
     assert event_words(held).detail == KEPT_ASSIGNED
+
+
+def test_triage_reads_as_a_sentence(lea: User) -> None:
+    team = lea.agent.teams.get()
+    case = CaseFactory(team=team, brand=brand_of(team))
+    event = CaseEvent.objects.create(
+        case=case,
+        kind="message_triaged",
+        data={
+            "lang": "nl",
+            "intents": [["parcel_lost", 0.9], ["refund_request", 0.6]],
+            "churn": True,
+            "churn_phrase": "nooit meer",
+        },
+    )
+    words = event_words(event)
+    assert words.text.startswith("Read as Dutch: ")
+    assert words.text.endswith("; the customer may leave")
+    assert words.detail == "nooit meer"

@@ -347,3 +347,35 @@ def test_a_promise_without_a_moment_is_not_made_in_one_click(case: Case, agent: 
         reply_promise_commit(case=case, message=message, index=0, actor=agent)
     assert "due_at" in refused.value.errors
     assert not Commitment.objects.exists()
+
+
+def test_the_remedy_and_its_amount_fill_the_template_in_the_customers_language(
+    case: Case, agent: User
+) -> None:
+    from decimal import Decimal
+
+    from amends.commerce.models import Remedy, RemedyKind, RemedyStatus
+    from amends.replies.services import reply_context
+
+    assert "remedy" not in reply_context(case=case, agent=agent, language="fr")
+    order = OrderFactory(customer=case.customer, brand=case.brand)
+    Remedy.objects.create(
+        case=case,
+        order=order,
+        kind=RemedyKind.REFUND_PARTIAL,
+        status=RemedyStatus.DENIED,
+        amount=Decimal("9.00"),
+        idempotency_key="denied",
+    )
+    assert "remedy" not in reply_context(case=case, agent=agent, language="fr")
+    Remedy.objects.create(
+        case=case,
+        order=order,
+        kind=RemedyKind.REFUND_PARTIAL,
+        status=RemedyStatus.EXECUTED,
+        amount=Decimal("12.50"),
+        idempotency_key="granted",
+    )
+    context = reply_context(case=case, agent=agent, language="fr")
+    assert context["remedy"] == "Remboursement partiel"
+    assert context["amount"] == "12,50\u00a0€"

@@ -161,3 +161,25 @@ def test_storing_twice_keeps_the_first_verdict(fixture_triager: Triager) -> None
     assert first.pk == again.pk
     assert again.as_result() == verdict
     assert message.direction == Direction.INBOUND
+
+
+def test_the_sweep_enqueues_again_a_message_whose_task_was_lost(
+    fixture_triager: Triager,
+) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from amends.triage.tasks import triage_sweep
+
+    case = dutch_case()
+    message = message_receive(case=case, text="Waar blijft mijn pakket?", channel="web")
+    DBTaskResult.objects.all().delete()  # the task was lost (a queue emptied, a crash)
+    now = timezone.now()
+    assert triage_sweep(now=now) == 0  # just arrived: its task may still be on its way
+    later = now + dt.timedelta(minutes=5)
+    assert triage_sweep(now=later) == 1
+    assert triage_sweep(now=later) == 0  # its task is waiting: not enqueued twice
+    run_pending()
+    assert MessageTriage.objects.filter(message=message).exists()
+    assert triage_sweep(now=later + dt.timedelta(minutes=5)) == 0

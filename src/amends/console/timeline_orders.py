@@ -14,6 +14,7 @@ from amends.commerce.models import RemedyKind
 from amends.policies.decisions import Outcome
 from amends.proactive.events import ProactiveEventKind
 from amends.proactive.models import ProblemKindChoices
+from amends.triage.events import TriageEventKind
 
 
 def _label(choices: Any, value: object) -> str:
@@ -114,6 +115,10 @@ def _routed(actor: str | None, data: dict[str, Any]) -> tuple[str, str]:
     else:
         text = _("Routing left the case with %(owner)s") % {"owner": _owner_name(data.get("to"))}
     reasons = [reason_text(str(data.get(k))) for k in ("reason", "kept") if data.get(k)]
+    if data.get("lang"):
+        from amends.console.templatetags.console_extras import language_label
+
+        reasons.append(_("message in %(language)s") % {"language": language_label(data["lang"])})
     return text, "; ".join(r for r in reasons if r)
 
 
@@ -124,6 +129,26 @@ def _lint_overridden(actor: str | None, data: dict[str, Any]) -> tuple[str, str]
         "codes": codes,
     }
     return text, str(data.get("reason") or "")
+
+
+def _triaged(actor: str | None, data: dict[str, Any]) -> tuple[str, str]:
+    from amends.console.replies import INTENT_LABELS
+    from amends.console.templatetags.console_extras import language_label
+
+    intents = [
+        str(INTENT_LABELS.get(str(item[0]), item[0]))
+        for item in data.get("intents") or []
+        if isinstance(item, list) and item
+    ]
+    values = {
+        "language": language_label(str(data.get("lang") or "")),
+        "intents": ", ".join(intents),
+    }
+    if data.get("churn"):
+        text = _("Read as %(language)s: %(intents)s; the customer may leave") % values
+    else:
+        text = _("Read as %(language)s: %(intents)s") % values
+    return text, str(data.get("churn_phrase") or "")
 
 
 SENTENCES: dict[str, Callable[[str | None, dict[str, Any]], tuple[str, str]]] = {
@@ -138,4 +163,5 @@ SENTENCES: dict[str, Callable[[str | None, dict[str, Any]], tuple[str, str]]] = 
     EventKind.CONTRADICTION_FOUND: _contradiction,
     EventKind.CASE_ROUTED: _routed,
     EventKind.REPLY_LINT_OVERRIDDEN: _lint_overridden,
+    TriageEventKind.MESSAGE_TRIAGED: _triaged,
 }

@@ -41,7 +41,7 @@ from amends.console.replies import ReplySection, reply_section
 from amends.console.timeline import merged_timeline
 from amends.conversations.services import case_add_note, case_reply
 from amends.core.errors import DomainError, NotFound
-from amends.replies.services import ReplyLintFailed, reply_promises
+from amends.replies.services import ReplyLintFailed, reply_check, reply_promises
 from amends.web.errors import error_message
 
 
@@ -180,8 +180,22 @@ def _case_page(
             commitment_form=CommitmentForm(),
             remedies=_remedies_by_order(case),
             may_approve=may_approve(user.role),
+            read_as=_read_as(case),
         ),
     )
+
+
+def _read_as(case: Case) -> dict[str, Any]:
+    """What triage made of the case: its language, intents (in words) and churn risk."""
+    from amends.console.replies import INTENT_LABELS
+
+    intents = [
+        str(INTENT_LABELS.get(str(value), value))
+        for item in case.intents or []
+        if (value := item[0] if isinstance(item, list | tuple) and item else item)
+    ]
+    churn = round(100 * case.churn_risk) if case.churn_risk is not None else None
+    return {"language": case.language, "intents": intents, "churn_percent": churn}
 
 
 def _remedies_by_order(case: Case) -> dict[int, dict[str, Any]]:
@@ -312,6 +326,9 @@ def case_write(request: HttpRequest, case_id: int) -> HttpResponse:
         return _case_page(request, user=user, case=case, reply=section)
     except DomainError as exc:
         return _done(request, case, exc)
+    # Sent: what the check only warned about is said once, for the next reply.
+    for finding in reply_check(case=case, text=reply.body_text, actor=user).warnings:
+        messages.warning(request, _("Sent. For next time: %(note)s") % {"note": finding.message})
     if reply_promises(reply):
         url = reverse("console-case", args=[case.pk])
         query = urlencode({"queue": queue_key(request.POST.get("queue")), "reply": str(reply.pk)})

@@ -162,6 +162,7 @@ SWEEPS = (
     "amends.commerce.contradictions.consistency_sweep",
     "amends.proactive.services.proactive_sweep",
     "amends.carriers.tasks.tracking_sweep",
+    "amends.triage.tasks.triage_sweep",
 )
 
 

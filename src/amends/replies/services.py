@@ -186,7 +186,9 @@ def reply_context(
         .first()
     )
     order = shipment.order if shipment is not None else case.orders.order_by("-id").first()
+    remedy_values = _remedy_values(case=case, language=language)
     return {
+        **remedy_values,
         "customer_name": case.customer.first_name or case.customer.name,
         "order_number": order.number if order is not None else "",
         "carrier": shipment.carrier.name if shipment is not None else "",
@@ -195,6 +197,30 @@ def reply_context(
         "shop_name": case.brand.name,
         "due_date": format_due_date(next_business_day(case.brand, now=now), language),
     }
+
+
+def _remedy_values(*, case: Case, language: str) -> dict[str, str]:
+    """``$remedy`` and ``$amount`` from the case's latest remedy the policy did not refuse, in
+    the customer's language and register; none when there is no such remedy (the template's
+    neutral wording stands in)."""
+    from amends.commerce.models import Remedy, RemedyKind, RemedyStatus
+    from amends.core import register as registers
+    from amends.web.templatetags.amends_format import money
+
+    remedy = (
+        Remedy.objects.filter(case=case)
+        .exclude(status__in=[RemedyStatus.DENIED, RemedyStatus.FAILED])
+        .order_by("-id")
+        .first()
+    )
+    if remedy is None:
+        return {}
+    values: dict[str, str] = {}
+    with registers.override(language, reply_register(case)):
+        values["remedy"] = str(RemedyKind(remedy.kind).label)
+        if remedy.amount is not None:
+            values["amount"] = money(remedy.amount, remedy.currency)
+    return values
 
 
 def reply_suggestions(

@@ -8,7 +8,12 @@ the case happen in one (:func:`amends.triage.services.message_triage_store`).
 
 from __future__ import annotations
 
-from django_tasks import task
+import datetime as dt
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django_tasks import TaskResultStatus, task
 
 from amends.conversations.models import Direction, Message
 from amends.triage import services
@@ -35,3 +40,43 @@ def triage_message(*, message_id: int) -> str:
         return "already triaged"
     intents = ",".join(row.intent_ids)
     return f"{row.lang} {intents} churn={row.churn_risk:.2f} ({row.model_version})"
+
+
+# An inbound message not triaged this long after it arrived lost its task (a worker killed, a
+# queue emptied): the sweep enqueues it again. Older than a week, it is left alone.
+TRIAGE_LATE = dt.timedelta(minutes=2)
+TRIAGE_GIVE_UP = dt.timedelta(days=7)
+
+
+def _triage_queued() -> bool:
+    """Whether any triage task is waiting or running (database task backend only)."""
+    if settings.TASKS["default"]["BACKEND"] != "django_tasks_db.DatabaseBackend":
+        return False
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(
+        task_path=triage_message.module_path,
+        status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
+    ).exists()
+
+
+def triage_sweep(*, now: dt.datetime | None = None, limit: int = 500) -> int:
+    """The worker's sweep: enqueue again the inbound messages whose triage never ran. Returns
+    how many were enqueued (the task itself skips a message triaged meanwhile)."""
+    if _triage_queued():
+        return 0  # a backlog is being worked: what it holds would only be enqueued twice
+    now = now or timezone.now()
+    late = (
+        Message.objects.filter(
+            direction=Direction.INBOUND,
+            created_at__lte=now - TRIAGE_LATE,
+            created_at__gte=now - TRIAGE_GIVE_UP,
+        )
+        .exclude(Exists(MessageTriage.objects.filter(message_id=OuterRef("pk"))))
+        .order_by("id")
+        .values_list("id", flat=True)[:limit]
+    )
+    ids = list(late)
+    for message_id in ids:
+        triage_message.enqueue(message_id=message_id)
+    return len(ids)
