@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -314,3 +316,67 @@ def test_above_every_supervisors_limit_an_administrator_approves(
         remedy_approve(remedy=remedy, actor=make_supervisor(nl_brand))
     admin = UserFactory(role="admin")
     assert remedy_approve(remedy=remedy, actor=admin).status == RemedyStatus.APPROVED
+
+
+def test_the_seller_is_told_and_charged_what_the_policy_puts_at_its_cost(
+    nl_brand: Brand, mailoutbox: list[Any]
+) -> None:
+    from amends.commerce.models import SellerCharge
+    from amends.commerce.sellers import seller_charge_tell
+    from tests.factories import SellerFactory
+
+    shop = demo_order(nl_brand)
+    seller = SellerFactory(name="Muebles Ortiz", email="ventas@ortiz.test", country="NL")
+    delivered = timezone.now() - dt.timedelta(days=3)
+    Order.objects.filter(pk=shop.order.pk).update(seller=seller, status=OrderStatus.DELIVERED)
+    shop.order.refresh_from_db()
+    Shipment.objects.filter(pk=shop.parcel.pk).update(
+        status=TrackingStatus.DELIVERED, delivered_at=delivered
+    )
+    case = CaseFactory(brand=nl_brand, customer=shop.customer, team=TeamFactory(brand=nl_brand))
+    case.orders.add(shop.order)
+    remedy = remedy_grant(
+        case=case,
+        order=shop.order,
+        remedy=RemedyKind.REFUND_PARTIAL,
+        amount=Decimal("30.00"),
+        reported_problem="not_as_described",
+        actor=make_agent(case.team),
+        idempotency_key="seller-pays",
+    )
+    assert remedy.status == RemedyStatus.APPROVED, remedy.decision
+    assert remedy.decision["cost_bearer"] == "seller"
+    remedy_execute.call(remedy_id=remedy.pk)
+    remedy_execute.call(remedy_id=remedy.pk)  # a retried task charges nothing more
+
+    charge = SellerCharge.objects.get()
+    assert (charge.seller, charge.bearer, charge.amount) == (seller, "seller", Decimal("30.00"))
+    assert EventKind.SELLER_CHARGED in kinds(case)
+    assert seller_charge_tell.call(charge_id=charge.pk) == "told"
+    assert seller_charge_tell.call(charge_id=charge.pk) == "told already"
+    [mail] = [m for m in mailoutbox if m.to == ["ventas@ortiz.test"]]
+    assert shop.order.number in mail.subject
+    assert "30,00" in mail.body
+
+
+def test_a_seller_is_told_but_not_charged_when_the_carrier_pays(
+    damaged: tuple[DemoOrder, Case],
+) -> None:
+    from amends.commerce.models import SellerCharge
+    from tests.factories import SellerFactory
+
+    shop, case = damaged
+    seller = SellerFactory(name="Desk & Co", email="desk@co.test")
+    Order.objects.filter(pk=shop.order.pk).update(seller=seller)
+    shop.order.refresh_from_db()
+    remedy = remedy_grant(
+        case=case,
+        order=shop.order,
+        remedy=RemedyKind.REFUND_PARTIAL,
+        amount=Decimal("20"),
+        actor=make_agent(case.team),
+        idempotency_key="carrier-pays",
+    )
+    remedy_execute.call(remedy_id=remedy.pk)
+    charge = SellerCharge.objects.get()
+    assert (charge.bearer, charge.amount) == ("carrier", Decimal("0"))

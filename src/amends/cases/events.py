@@ -41,6 +41,7 @@ class EventKind:
     REMEDY_CONFIRMED = "remedy_confirmed"
     CONTRADICTION_FOUND = "contradiction_found"
     CASE_ROUTED = "case_routed"
+    SELLER_CHARGED = "seller_charged"
     REPLY_LINT_OVERRIDDEN = "reply_lint_overridden"
 
 

@@ -11,6 +11,7 @@ from amends.commerce.models import (
     OrderLine,
     Remedy,
     Seller,
+    SellerCharge,
     ShopifyDelivery,
     ShopifyRecord,
     ShopifyShop,
@@ -90,3 +91,16 @@ class DemoMembershipAdmin(admin.ModelAdmin[DemoMembership]):
 admin.site.register(DemoCreditBalance, raw_id_fields=("customer",))
 admin.site.register(DemoReturnLabel, raw_id_fields=("order",))
 admin.site.register(DemoRedelivery, raw_id_fields=("shipment",))
+
+
+@admin.register(SellerCharge)
+class SellerChargeAdmin(admin.ModelAdmin[SellerCharge]):
+    """What third-party sellers were told and charged for remedies on their orders: read-only."""
+
+    list_display = ("created_at", "seller", "order", "bearer", "amount", "currency", "told_at")
+    list_filter = ("bearer",)
+    search_fields = ("seller__name", "order__number")
+    readonly_fields = [f.name for f in SellerCharge._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

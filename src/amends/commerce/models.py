@@ -421,3 +421,22 @@ class OrderContradiction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id}:{self.key}"
+
+
+class SellerCharge(models.Model):
+    """A remedy on an order a third-party seller fulfilled: the seller is told, and charged the
+    amount when the policy says the seller bears the cost (``Decision.cost_bearer``); with
+    another bearer (the carrier's claim, the platform) the amount charged is zero."""
+
+    seller = models.ForeignKey(Seller, on_delete=models.PROTECT, related_name="charges")
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="seller_charges")
+    remedy = models.OneToOneField(Remedy, on_delete=models.PROTECT, related_name="seller_charge")
+    bearer = models.CharField(max_length=16, help_text=_("Who bears the cost, per the policy"))
+    amount = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"))
+    currency = models.CharField(max_length=3, default="EUR")
+    rules = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    told_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.seller} · {self.amount} {self.currency} · remedy {self.remedy_id}"

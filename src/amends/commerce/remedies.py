@@ -39,6 +39,7 @@ from amends.commerce.adapters.base import LineQuantity, Receipt, ShopError
 from amends.commerce.backend import shop
 from amends.commerce.contradictions import check_orders
 from amends.commerce.models import Order, Remedy, RemedyKind, RemedyStatus
+from amends.commerce.sellers import seller_charge_record
 from amends.commitments.models import Commitment, CommitmentKind, CommitmentState
 from amends.commitments.services import Due, commitment_keep, commitment_make
 from amends.core import register
@@ -427,6 +428,7 @@ def remedy_execute(*, remedy_id: int) -> str:
         remedy.commitment = None if receipt.confirmed else _promise(remedy, receipt)
         remedy.save()
         shop().order_sync(brand_code=order.brand.code, number=order.number)
+        seller_charge_record(remedy=remedy, order=order)
         # Everything the customer sees must agree after it (a refunded order's parcel still
         # travelling is a case of its own).
         transaction.on_commit(lambda: check_orders([order.pk]))

@@ -151,6 +151,19 @@ def _triaged(actor: str | None, data: dict[str, Any]) -> tuple[str, str]:
     return text, str(data.get("churn_phrase") or "")
 
 
+def _seller_charged(actor: str | None, data: dict[str, Any]) -> tuple[str, str]:
+    values = {
+        "seller": data.get("seller", ""),
+        "amount": data.get("amount", ""),
+        "currency": data.get("currency", ""),
+    }
+    if data.get("bearer") == "seller":
+        text = _("%(seller)s was told and charged %(amount)s %(currency)s") % values
+    else:
+        text = _("%(seller)s was told; the cost is not theirs") % values
+    return text, ""
+
+
 SENTENCES: dict[str, Callable[[str | None, dict[str, Any]], tuple[str, str]]] = {
     ProactiveEventKind.SHIPMENT_PROBLEM: _problem,
     ProactiveEventKind.SHIPMENT_PROBLEM_CHANGED: _problem_changed,
@@ -162,6 +175,7 @@ SENTENCES: dict[str, Callable[[str | None, dict[str, Any]], tuple[str, str]]] = 
     EventKind.REMEDY_CONFIRMED: _confirmed,
     EventKind.CONTRADICTION_FOUND: _contradiction,
     EventKind.CASE_ROUTED: _routed,
+    EventKind.SELLER_CHARGED: _seller_charged,
     EventKind.REPLY_LINT_OVERRIDDEN: _lint_overridden,
     TriageEventKind.MESSAGE_TRIAGED: _triaged,
 }
