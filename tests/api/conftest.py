@@ -3,7 +3,8 @@
 Side ``a`` and side ``b`` each have a storefront, a team with an agent, a supervisor, a
 customer with a login, a seller with a login, an order of that customer fulfilled by that
 seller (with a shipment and a tracking event), a case about that order, a message from the
-customer, an internal note and an open commitment. The admin sees both sides; every other role
+customer, an internal note, an open commitment and a remedy waiting for a supervisor's approval
+(a price-drop adjustment above an agent's limit). The admin sees both sides; every other role
 belongs to exactly one side.
 """
 
@@ -13,6 +14,7 @@ import datetime as dt
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -23,12 +25,14 @@ from amends.accounts.models import Role, Team, User
 from amends.brands.models import Brand
 from amends.carriers.models import Shipment, TrackingEvent
 from amends.cases.models import Case
-from amends.commerce.models import Order, Seller
+from amends.commerce.models import Order, Remedy, RemedyKind, Seller
+from amends.commerce.remedies import remedy_grant
 from amends.commitments.models import Commitment
 from amends.commitments.services import Due, commitment_make
 from amends.conversations.models import Message
 from amends.conversations.services import case_add_note, message_receive
 from amends.customers.models import Customer
+from amends.policies.ruleset import active_rules_forget
 from tests.factories import (
     BrandFactory,
     CaseFactory,
@@ -94,6 +98,7 @@ class Side:
     message: Message
     note: Message
     commitment: Commitment
+    remedy: Remedy
 
 
 @dataclass
@@ -151,6 +156,15 @@ def build_side(name: str) -> Side:
         description="Call the customer back",
         due=Due(business_days=2),
     )
+    active_rules_forget()  # the built-in rules: another test's stored ones are rolled back
+    remedy = remedy_grant(
+        case=case,
+        order=order,
+        remedy=RemedyKind.PRICE_ADJUSTMENT,
+        actor=agent,
+        idempotency_key=f"world-{name}",
+        current_price=Decimal("5.00"),  # 54.90 back: above an agent's 50, a supervisor approves
+    )
     case.refresh_from_db()
     return Side(
         name=name,
@@ -168,6 +182,7 @@ def build_side(name: str) -> Side:
         message=message,
         note=note,
         commitment=commitment,
+        remedy=remedy,
     )
 
 
@@ -199,10 +214,16 @@ def client_for(world: World) -> ClientFor:
     return get
 
 
-def call(client: Client, method: str, path: str, body: Any = None) -> Any:
+def call(
+    client: Client,
+    method: str,
+    path: str,
+    body: Any = None,
+    headers: dict[str, str] | None = None,
+) -> Any:
     """Send a JSON request to ``/api/v1`` + ``path``; returns the response."""
     url = API + path
     if body is None and method == "GET":
-        return client.get(url)
+        return client.get(url, headers=headers)
     data = body if isinstance(body, (bytes, str)) else json.dumps(body if body is not None else {})
-    return client.generic(method, url, data=data, content_type="application/json")
+    return client.generic(method, url, data=data, content_type="application/json", headers=headers)

@@ -7,6 +7,8 @@ Each role sees side ``a`` or side ``b`` (the admin both). For every route:
   nothing changed;
 * an object of one's own side → the data (reads), or the change (staff writes), or 403 and
   nothing changed (customers and sellers writing, except a customer writing on their own case);
+  a staff role refused for a reason of the route's own (an agent approving a remedy above
+  their authority: 409) changes nothing either;
 * lists → exactly the objects of the sides the role sees.
 
 The list of routes is read from the API itself (its URL patterns and its OpenAPI schema):
@@ -16,7 +18,7 @@ adding a route without adding it here fails ``test_matrix_covers_every_route``.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +28,7 @@ from django.urls import URLPattern
 from amends.api.app import api
 from amends.api.auth import AUTH
 from amends.cases.models import Case, CaseEvent
+from amends.commerce.models import Remedy
 from amends.commitments.models import Commitment
 from amends.conversations.models import Message
 from amends.inbound.models import InboundMessage
@@ -43,6 +46,7 @@ from tests.api.conftest import (
 pytestmark = pytest.mark.django_db
 
 Body = Callable[[World, Side], dict[str, Any]]
+Headers = Callable[[World, Side], dict[str, str]]
 
 # Path parameter → the attribute of a side holding the object it names.
 PARAM_OBJECTS = {
@@ -50,6 +54,7 @@ PARAM_OBJECTS = {
     "commitment_id": "commitment",
     "customer_id": "customer",
     "order_id": "order",
+    "remedy_id": "remedy",
     "shipment_id": "shipment",
 }
 UNKNOWN_ID = 987654321
@@ -70,6 +75,12 @@ class Route:
     ok: int = 200
     customer_may: bool = False  # a customer may do this to their own object
     check: Callable[[Any, Side], None] | None = field(default=None)
+    headers: Headers | None = None
+    # A staff role kind that gets another status than ``ok`` on its own side's object.
+    staff_status: Mapping[str, int] = field(default_factory=dict)
+
+    def headers_for(self, world: World, side: Side) -> dict[str, str] | None:
+        return self.headers(world, side) if self.headers else None
 
 
 def _same_case(data: Any, side: Side) -> None:
@@ -127,6 +138,22 @@ ROUTES: dict[tuple[str, str], Route] = {
             "within_business_days": 3,
         },
         ok=201,
+    ),
+    ("GET", "/cases/{case_id}/remedies"): Route("read", check=_same_case),
+    ("POST", "/cases/{case_id}/remedies"): Route(
+        "write",
+        body=lambda w, s: {
+            "order_id": s.order.pk,
+            "remedy": "price_adjustment",
+            "current_price": "20.00",
+        },
+        headers=lambda w, s: {"Idempotency-Key": f"matrix-{s.name}"},
+        ok=201,
+    ),
+    ("POST", "/remedies/{remedy_id}/approve"): Route(
+        "write",
+        # The side's remedy is above an agent's limit: a supervisor (or the admin) approves.
+        staff_status={"agent": 409},
     ),
     ("GET", "/commitments"): Route("list", lists="commitment"),
     ("GET", "/commitments/{commitment_id}"): Route("read"),
@@ -223,6 +250,7 @@ def _state() -> tuple[Any, ...]:
         Message.objects.count(),
         list(Commitment.objects.order_by("id").values_list("id", "state")),
         InboundMessage.objects.count(),
+        list(Remedy.objects.order_by("id").values_list("id", "status")),
     )
 
 
@@ -234,7 +262,9 @@ def _expected_status(route: Route, role: str, side: str) -> int:
     if route.kind == "write":
         if not sees(role, side):
             return 404
-        if staff or (route.customer_may and kind == "customer"):
+        if staff:
+            return route.staff_status.get(kind, route.ok)
+        if route.customer_may and kind == "customer":
             return route.ok
         return 403
     if route.kind == "create":
@@ -246,10 +276,17 @@ def _expected_status(route: Route, role: str, side: str) -> int:
     raise AssertionError(route.kind)
 
 
-def _not_found_like_unknown(client: Any, method: str, path: str, body: Any, got: Any) -> None:
+def _not_found_like_unknown(
+    client: Any,
+    method: str,
+    path: str,
+    body: Any,
+    got: Any,
+    headers: dict[str, str] | None = None,
+) -> None:
     """An object the caller may not see answers exactly like one that does not exist."""
     visible_id = re.findall(r"\d+", path)[0]
-    unknown = call(client, method, re.sub(r"\d+", str(UNKNOWN_ID), path, count=1), body)
+    unknown = call(client, method, re.sub(r"\d+", str(UNKNOWN_ID), path, count=1), body, headers)
     assert unknown.status_code == 404
     assert got.json() == {
         **unknown.json(),
@@ -269,7 +306,9 @@ def test_matrix(key: tuple[str, str], role: str, world: World, client_for: Clien
     if role == "anonymous":
         body = route.body(world, world.a) if route.body else None
         before = _state()
-        response = call(client, method, _fill(template, world.a), body)
+        response = call(
+            client, method, _fill(template, world.a), body, route.headers_for(world, world.a)
+        )
         assert response.status_code == 401, response.content
         assert response.json()["code"] == "not_authenticated"
         assert _state() == before
@@ -309,15 +348,16 @@ def test_matrix(key: tuple[str, str], role: str, world: World, client_for: Clien
         side = world.side(side_name)
         path = _fill(template, side)
         body = route.body(world, side) if route.body else None
+        headers = route.headers_for(world, side)
         expected = _expected_status(route, role, side_name)
         before = _state()
-        response = call(client, method, path, body)
+        response = call(client, method, path, body, headers)
         assert response.status_code == expected, (side_name, response.content)
         if expected >= 400:
             assert _state() == before, "a refused request changed something"
             assert set(response.json()) == {"code", "detail", "errors"}
         if expected == 404 and "{" in template:
-            _not_found_like_unknown(client, method, path, body, response)
+            _not_found_like_unknown(client, method, path, body, response, headers)
         if expected == 200 and route.kind == "read":
             data = response.json()
             if route.check is not None:

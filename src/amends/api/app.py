@@ -16,6 +16,7 @@ from amends.api import (
     me,
     messages,
     orders,
+    remedies,
     search,
 )
 from amends.api.auth import AUTH
@@ -24,10 +25,10 @@ api = NinjaAPI(
     title="amends API",
     version="1",
     urls_namespace="api-v1",
-    description="Cases, messages, commitments, customers, orders and shipments.",
+    description="Cases, messages, commitments, remedies, customers, orders and shipments.",
     auth=AUTH,
 )
 errors.install(api)
 
-for module in (me, cases, messages, commitments, customers, orders, inbound, search):
+for module in (me, cases, messages, commitments, remedies, customers, orders, inbound, search):
     api.add_router("", module.router)
