@@ -160,7 +160,7 @@ SWEEPS = (
     "amends.commerce.backend.shop_sweep",
     "amends.commerce.shopify.receive.shopify_pending_process",
     "amends.commerce.contradictions.consistency_sweep",
-    "amends.proactive.services.proactive_sweep",
+    "amends.proactive.services.proactive_sweep_periodic",
     "amends.carriers.tasks.tracking_sweep",
     "amends.triage.tasks.triage_sweep",
 )
