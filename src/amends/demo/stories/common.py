@@ -128,7 +128,8 @@ def grant_remedy(
     decision: dict[str, Any],
     executed_at: dt.datetime | None = None,
 ) -> Remedy:
-    """Record a remedy the agent granted. (There is no remedy service yet; see the report.)"""
+    """Record a remedy the story's agent granted in the past, with its decision written out (the
+    demo tells what happened; remedies granted now go through ``commerce.remedies``)."""
     return Remedy.objects.create(
         case=case,
         order=order,
