@@ -11,10 +11,11 @@ import logging
 from typing import Any
 
 from django.db import transaction
-from django_tasks import TaskResultStatus, task
+from django_tasks import task
 
 from amends.carriers import polling
 from amends.carriers.channel import carrier_pending_process, carrier_unknown_retry
+from amends.core.worker import task_queued
 
 logger = logging.getLogger(__name__)
 
@@ -25,25 +26,10 @@ def tracking_poll(*, carrier: str = "") -> list[dict[str, Any]]:
     return [report.as_dict() for report in polling.tracking_poll_run(carrier=carrier or None)]
 
 
-def _already_queued() -> bool:
-    """Whether a ``tracking_poll`` is waiting or running (database task backend only; with
-    another backend a second run is harmless, only wasted)."""
-    from django.conf import settings
-
-    if settings.TASKS["default"]["BACKEND"] != "django_tasks_db.DatabaseBackend":
-        return False
-    from django_tasks_db.models import DBTaskResult
-
-    return DBTaskResult.objects.filter(
-        task_path=tracking_poll.module_path,
-        status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
-    ).exists()
-
-
 def tracking_poll_schedule() -> bool:
     """Enqueue one ``tracking_poll`` when shipments are due and none is queued; for the
     worker's periodic sweep (``core.worker``). Returns whether it enqueued one."""
-    if _already_queued() or not polling.polling_due():
+    if task_queued(tracking_poll) or not polling.polling_due():
         return False
     transaction.on_commit(lambda: tracking_poll.enqueue())
     return True

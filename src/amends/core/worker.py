@@ -177,6 +177,17 @@ def run_sweeps() -> None:
             close_old_connections()
 
 
+def task_queued(task: Any) -> bool:
+    """Whether a run of ``task`` is waiting or running (database task backend only; with another
+    backend a second run is harmless, only wasted): a sweep enqueues work only when none is."""
+    if settings.TASKS["default"]["BACKEND"] != "django_tasks_db.DatabaseBackend":
+        return False
+    return DBTaskResult.objects.filter(
+        task_path=task.module_path,
+        status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
+    ).exists()
+
+
 def run_pending(*, max_tasks: int = 1000, worker_id: str = "inline") -> int:
     """Run every task that is ready now, in this thread, and return how many ran.
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
-from django_tasks import TaskResultStatus, task
+from django_tasks import task
 
 from amends.conversations.models import Direction, Message
+from amends.core.worker import task_queued
 from amends.triage import services
 from amends.triage.models import MessageTriage
 
@@ -48,22 +48,10 @@ TRIAGE_LATE = dt.timedelta(minutes=2)
 TRIAGE_GIVE_UP = dt.timedelta(days=7)
 
 
-def _triage_queued() -> bool:
-    """Whether any triage task is waiting or running (database task backend only)."""
-    if settings.TASKS["default"]["BACKEND"] != "django_tasks_db.DatabaseBackend":
-        return False
-    from django_tasks_db.models import DBTaskResult
-
-    return DBTaskResult.objects.filter(
-        task_path=triage_message.module_path,
-        status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
-    ).exists()
-
-
 def triage_sweep(*, now: dt.datetime | None = None, limit: int = 500) -> int:
     """The worker's sweep: enqueue again the inbound messages whose triage never ran. Returns
     how many were enqueued (the task itself skips a message triaged meanwhile)."""
-    if _triage_queued():
+    if task_queued(triage_message):
         return 0  # a backlog is being worked: what it holds would only be enqueued twice
     now = now or timezone.now()
     late = (
