@@ -129,3 +129,26 @@ def test_an_idle_worker_keeps_sending_heartbeats_and_sweeping() -> None:
         thread.join(timeout=15)
         connection.close()
     assert not thread.is_alive()
+
+
+def test_sweeps_run_no_more_often_than_the_table_says(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Parcels gone quiet are looked for every five minutes, contradictions every ten, lost
+    work every round."""
+    from amends.core import worker
+
+    every = dict(worker.SWEEPS)
+    assert every["amends.proactive.services.proactive_sweep"] == 300
+    assert every["amends.commerce.contradictions.consistency_check"] == 600
+    assert every["amends.mail.outbound.outbox_sweep"] == 0
+    calls: list[str] = []
+    monkeypatch.setattr(
+        worker,
+        "SWEEPS",
+        (("tests.core.sweeps.every_round", 0), ("tests.core.sweeps.every_five_minutes", 300)),
+    )
+    monkeypatch.setattr(worker, "_swept", {})
+    monkeypatch.setattr("tests.core.sweeps.CALLS", calls)
+    worker.run_sweeps(now=1000.0)
+    worker.run_sweeps(now=1100.0)  # too soon for the five-minute one
+    worker.run_sweeps(now=1301.0)
+    assert calls == ["round", "five", "round", "round", "five"]

@@ -104,11 +104,3 @@ def test_parcels_that_are_no_problem_yet_never_hide_later_ones(
     counts = services.proactive_sweep()
     assert counts["found"] == 1
     assert ShipmentProblem.objects.get().shipment_id == lost.shipment.pk
-
-
-def test_the_worker_sweeps_at_most_every_five_minutes(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(services, "_last_sweep", None)
-    assert services.proactive_sweep_periodic() is not None
-    assert services.proactive_sweep_periodic() is None
-    monkeypatch.setattr(services, "_last_sweep", -1e9)  # long ago
-    assert services.proactive_sweep_periodic() is not None

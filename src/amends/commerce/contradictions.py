@@ -3,15 +3,14 @@
 ``commerce.consistency.contradictions`` finds them (pure); this reads the orders that changed
 lately, records each contradiction once (``OrderContradiction``, one open row per order and
 key), opens a case for it in the storefront's queue, and marks resolved the ones that are gone.
-It runs from the worker's sweep (at most every ``EVERY`` seconds) and after each remedy the
-shop carried out, and ``amends`` can run it over every order (``consistency_check(all=True)``).
+It runs from the worker's sweep (at most every ten minutes: ``core.worker.SWEEPS``) and after
+each remedy the shop carried out; ``consistency_check(all=True)`` looks at every order.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import time
 from collections.abc import Iterable, Sequence
 
 from django.db import IntegrityError, transaction
@@ -28,10 +27,8 @@ from amends.commerce.selectors import order_state
 
 logger = logging.getLogger(__name__)
 
-EVERY = 600.0  # seconds between two sweeps in one worker
 RECENT = dt.timedelta(days=2)  # orders or parcels changed within this are looked at
 BATCH = 200
-_last_sweep: float | None = None
 
 
 def _changed_since(since: dt.datetime) -> list[int]:
@@ -109,13 +106,3 @@ def consistency_check(*, since: dt.datetime | None = None, all: bool = False) ->
     else:
         ids = _changed_since(since or timezone.now() - RECENT)
     return check_orders(list(ids))
-
-
-def consistency_sweep() -> dict[str, int] | None:
-    """The worker's sweep: the orders of the last two days, at most every ten minutes."""
-    global _last_sweep
-    now = time.monotonic()
-    if _last_sweep is not None and now - _last_sweep < EVERY:
-        return None
-    _last_sweep = now
-    return consistency_check()

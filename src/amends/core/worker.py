@@ -151,30 +151,43 @@ class AmendsWorker(Worker):
         self._stop.set()
 
 
-# What the worker looks over every sweep: work whose own task was lost or that no event starts
-# (a promise come due, a parcel with no scan for days, a refund the shop settled). Each is
-# idempotent and takes no arguments; one that fails is logged and the others still run.
-SWEEPS = (
-    "amends.commitments.services.commitments_sweep",
-    "amends.mail.outbound.outbox_sweep",
-    "amends.commerce.backend.shop_sweep",
-    "amends.commerce.shopify.receive.shopify_pending_process",
-    "amends.commerce.contradictions.consistency_sweep",
-    "amends.proactive.services.proactive_sweep_periodic",
-    "amends.carriers.tasks.tracking_sweep",
-    "amends.triage.tasks.triage_sweep",
+# What the worker looks over: work whose own task was lost or that no event starts (a promise
+# come due, a parcel with no scan for days, a refund the shop settled). Each is idempotent and
+# takes no arguments; one that fails is logged and the others still run. The number is the
+# fewest seconds between two runs in one worker (0: every maintenance round): what only time
+# shows changes by the hour, and need not be looked for every half minute.
+SWEEPS: tuple[tuple[str, float], ...] = (
+    ("amends.commitments.services.commitments_sweep", 0),
+    ("amends.mail.outbound.outbox_sweep", 0),
+    ("amends.commerce.backend.shop_sweep", 0),
+    ("amends.commerce.shopify.receive.shopify_pending_process", 0),
+    ("amends.commerce.contradictions.consistency_check", 600),
+    ("amends.proactive.services.proactive_sweep", 300),
+    ("amends.carriers.tasks.tracking_sweep", 0),
+    ("amends.triage.tasks.triage_sweep", 0),
 )
+# path → when (time.monotonic) it last ran in this process.
+_swept: dict[str, float] = {}
 
 
-def run_sweeps() -> None:
+def run_sweeps(*, now: float | None = None) -> list[str]:
+    """Run the sweeps that are due; returns the paths that ran."""
     from django.utils.module_loading import import_string
 
-    for path in SWEEPS:
+    now = time.monotonic() if now is None else now
+    ran = []
+    for path, every in SWEEPS:
+        last = _swept.get(path)
+        if every and last is not None and now - last < every:
+            continue
+        _swept[path] = now
+        ran.append(path)
         try:
             import_string(path)()
         except Exception:
             logger.exception("sweep %s failed", path)
             close_old_connections()
+    return ran
 
 
 def task_queued(task: Any) -> bool:

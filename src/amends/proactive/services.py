@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import time
 from collections.abc import Iterable, Sequence
 
 from django.db import IntegrityError, transaction
@@ -323,21 +322,6 @@ def _join(*, case: Case, kind: ProblemKind, problem_id: int) -> None:
 
 # Parcels one sweep looks at, at most (the next sweep starts again from the lowest id).
 SWEEP_MAX = 20_000
-# What only time shows changes by the hour: the worker looks every five minutes, not every
-# maintenance round (``proactive_sweep_periodic``).
-SWEEP_EVERY = 300.0
-_last_sweep: float | None = None
-
-
-def proactive_sweep_periodic() -> dict[str, int] | None:
-    """The worker's sweep (``core.worker.SWEEPS``): ``proactive_sweep`` at most every
-    ``SWEEP_EVERY`` seconds in this process; None when it is not time yet."""
-    global _last_sweep
-    now = time.monotonic()
-    if _last_sweep is not None and now - _last_sweep < SWEEP_EVERY:
-        return None
-    _last_sweep = now
-    return proactive_sweep()
 
 
 def proactive_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
