@@ -51,6 +51,7 @@ if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
 from revision import code_version  # noqa: E402
+from stats import percentile  # noqa: E402
 
 GOAL_BATCHED_PER_S = 2000.0
 CARRIER = "dhl"
@@ -235,11 +236,6 @@ def ingest_single(ctx: Context) -> dict[str, Any]:
     return {"single": _push(bodies, len(bodies))}
 
 
-def _percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
 def damaged_to_notice(ctx: Context) -> dict[str, Any]:
     """``--damaged`` parcels each pushed one "damaged" event, one POST each: the time from the
     POST to the customer's notice queued (the notice is written in the same request, so the
@@ -302,8 +298,8 @@ def damaged_to_notice(ctx: Context) -> dict[str, Any]:
     return {
         "damaged_to_notice": {
             "parcels": len(parcels),
-            "p50_ms": round(_percentile(ms, 0.50), 1),
-            "p95_ms": round(_percentile(ms, 0.95), 1),
+            "p50_ms": round(percentile(ms, 0.50), 1),
+            "p95_ms": round(percentile(ms, 0.95), 1),
             "max_ms": round(max(ms), 1),
             "without_notice": missing,
         }

@@ -41,6 +41,7 @@ for _path in (HERE, ROOT / "src"):
         sys.path.insert(0, str(_path))
 
 from revision import code_version  # noqa: E402
+from stats import percentile  # noqa: E402
 
 GOAL_PER_S = 100.0
 GOAL_P95_MS = 100.0
@@ -70,11 +71,6 @@ def messages(count: int) -> list[str]:
 
     texts = [e.text for e in dataset.load()]
     return [texts[i % len(texts)] for i in range(count)]
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def measure(args: argparse.Namespace) -> dict[str, Any]:

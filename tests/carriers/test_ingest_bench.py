@@ -24,9 +24,9 @@ BENCH = Path(__file__).resolve().parent.parent.parent / "bench"
 
 @pytest.fixture(scope="module")
 def bench() -> Iterator[ModuleType]:
-    """bench/tracking.py as a module; sys.path and the ``revision`` module left as found."""
+    """bench/tracking.py as a module; sys.path and its sibling modules left as found."""
     saved_path = list(sys.path)
-    saved_revision = sys.modules.get("revision")
+    saved = {name: sys.modules.get(name) for name in ("revision", "stats")}
     spec = importlib.util.spec_from_file_location("bench_tracking", BENCH / "tracking.py")
     assert spec is not None
     assert spec.loader is not None
@@ -38,10 +38,11 @@ def bench() -> Iterator[ModuleType]:
     finally:
         sys.modules.pop(spec.name, None)
         sys.path[:] = saved_path
-        if saved_revision is None:
-            sys.modules.pop("revision", None)
-        else:
-            sys.modules["revision"] = saved_revision
+        for name, sibling in saved.items():
+            if sibling is None:
+                sys.modules.pop(name, None)
+            else:
+                sys.modules[name] = sibling
 
 
 def test_the_bodies_are_dhl_push_documents_of_the_journey(bench: ModuleType) -> None:
