@@ -19,12 +19,13 @@ import pytest
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from django.db import OperationalError
 
+from amends.conversations.models import Message
 from amends.inbound.models import InboundMessage, InboundStatus
-from amends.mail import lmtp
+from amends.mail import lmtp, tasks
 from amends.mail.intake import mail_store
 from amends.mail.lmtp import MailEndpoint, mailbox_for_address, serve_lmtp
 from amends.mail.models import Mailbox
-from tests.factories import BrandFactory
+from tests.factories import BrandFactory, TeamFactory
 from tests.mail.dovecot import message
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -204,11 +205,11 @@ def test_slow_or_failing_processing_never_holds_back_the_250(
 ) -> None:
     release = threading.Event()
 
-    def stuck(*, inbound_id: int) -> str:
+    def stuck(*, inbound_ids: list[int]) -> None:
         release.wait(30)
         raise OperationalError("gone")
 
-    monkeypatch.setattr(lmtp, "stored_mail_process", stuck)
+    monkeypatch.setattr(lmtp, "stored_mail_process_many", stuck)
     client = connect(endpoint)
     try:
         at_data = deliver(client, ["support@shop.test"], message(1, tag="stuck"))[1]
@@ -218,6 +219,65 @@ def test_slow_or_failing_processing_never_holds_back_the_250(
     assert at_data == {"support@shop.test": 250}
     (row,) = rows(mailboxes["support"])
     assert row.status == InboundStatus.RECEIVED  # kept for the sweep and the next start
+
+
+def test_mail_waiting_to_be_processed_is_processed_together(
+    mailboxes: dict[str, Mailbox], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Six mails stored while the processing thread was busy (here: not started yet) go
+    through as one group, one transaction; each is processed exactly once."""
+    TeamFactory(brand=mailboxes["support"].brand)
+    groups: list[list[int]] = []
+    real = tasks.stored_mail_process_many
+
+    def recorded(*, inbound_ids: list[int]) -> None:
+        groups.append(list(inbound_ids))
+        real(inbound_ids=inbound_ids)
+
+    monkeypatch.setattr(lmtp, "stored_mail_process_many", recorded)
+    ids = [
+        mail_store(message(n, tag="group"), mailbox=mailboxes["support"]).inbound.pk
+        for n in range(6)
+    ]
+    processing = lmtp.Processing()
+    processing.submit(ids)
+    processing.start()
+    try:
+        deadline = time.monotonic() + 30
+        while (
+            time.monotonic() < deadline
+            and InboundMessage.objects.filter(pk__in=ids, status=InboundStatus.RECEIVED).exists()
+        ):
+            time.sleep(0.05)
+    finally:
+        processing.stop()
+    assert groups == [ids]
+    assert {r.status for r in rows(mailboxes["support"])} == {InboundStatus.PROCESSED}
+    assert Message.objects.filter(inbound__in=ids).count() == 6
+
+
+def test_a_stuck_group_delays_deliveries_only_for_a_while(
+    endpoint: MailEndpoint, mailboxes: dict[str, Mailbox], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Processing that hangs holds the write turn; the next deliveries wait for it a bounded
+    time, then store anyway and get their 250."""
+    monkeypatch.setattr(lmtp, "DELIVERY_WAIT_SECONDS", 0.3)
+    release = threading.Event()
+
+    def stuck(*, inbound_ids: list[int]) -> None:
+        release.wait(30)
+
+    monkeypatch.setattr(lmtp, "stored_mail_process_many", stuck)
+    client = connect(endpoint)
+    try:
+        answers = [
+            deliver(client, ["support@shop.test"], message(n, tag="wait"))[1] for n in range(3)
+        ]
+    finally:
+        client.quit()
+        release.set()
+    assert answers == [{"support@shop.test": 250}] * 3
+    assert len(rows(mailboxes["support"])) == 3
 
 
 def test_mail_over_the_limit_is_refused_with_552(mailboxes: dict[str, Mailbox]) -> None:
@@ -259,13 +319,17 @@ def test_envelope_addresses_cannot_add_headers(mailboxes: dict[str, Mailbox]) ->
     envelope.mail_from = "evil@mail.test\nX-Injected: yes"
     envelope.rcpt_tos = ["support+x\r\nX-Also: yes@shop.test", "support@shop.test"]
     envelope.original_content = message(1, tag="inject")
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as processor:
+    processor = lmtp.Processing()
+    processor.start()
+    try:
         handler = lmtp.Delivery(lmtp=True, processor=processor)
         data = handler.handle_DATA(cast(SMTP, None), cast(Session, None), envelope)
         # On a thread of its own: a browser test earlier in this process may have left an event
         # loop running on this one, and asyncio.run refuses to start a second.
         with concurrent.futures.ThreadPoolExecutor(max_workers=1) as runner:
             status = runner.submit(asyncio.run, data).result()
+    finally:
+        processor.stop()
 
     assert status.splitlines()[1].startswith("250")
     (row,) = rows(mailboxes["support"])

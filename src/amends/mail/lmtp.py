@@ -13,22 +13,26 @@ Postfix's local delivery do: the reader tells bounces by the first and sees the 
 Database work runs in worker threads, never on the event loop; each thread keeps its database
 connection for the next mail and closes it when it fails (the next call opens a fresh one).
 Processing starts after the answer, on a thread of its own, so it neither delays nor fails the
-250; mail it did not get to stays *received* and is processed at the next start (or by the
-periodic sweep).
+250: what was delivered while the thread was busy is processed together, up to
+``tasks.PROCESS_TOGETHER`` mails in one transaction and one search-index write (one mail at a
+time when deliveries are few, groups when they come faster than one by one would keep up). Mail
+it did not get to stays *received* and is processed at the next start (or by the periodic
+sweep).
 """
 
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import contextlib
 import datetime as dt
 import functools
 import logging
+import queue
 import re
 import socket
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 from aiosmtpd.lmtp import LMTP
@@ -41,7 +45,11 @@ from amends.mail.imap import stop_on_signals
 from amends.mail.intake import mail_store
 from amends.mail.models import Mailbox
 from amends.mail.parsed import MailLimits
-from amends.mail.tasks import stored_mail_process, stored_mail_process_pending
+from amends.mail.tasks import (
+    PROCESS_TOGETHER,
+    stored_mail_process_many,
+    stored_mail_process_pending,
+)
 from amends.search.indexing import deferred as deferred_indexing
 
 logger = logging.getLogger(__name__)
@@ -54,6 +62,11 @@ MAX_LINE_BYTES = 1024 * 1024
 # Stored mail that no delivery processed (the endpoint stopped first) is taken up this often.
 SWEEP_SECONDS = 300.0
 SWEEP_AGE = dt.timedelta(minutes=5)
+# How long a delivery waits for processing to let go of the database (SQLite) before it tries
+# anyway (and the database's own lock decides).
+DELIVERY_WAIT_SECONDS = 10.0
+# While mail keeps coming, search entries are written at least this often.
+INDEX_EVERY_SECONDS = 2.0
 
 TEMPORARY = "451 4.3.0 Temporary failure, please try again later"
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f]")
@@ -93,8 +106,13 @@ def _closing_connection(func: Callable[..., T], *args: Any) -> T:
     kept for the next mail, since opening one costs more than storing a small mail; with a pool
     (PostgreSQL) it goes back to the pool, where it is cheap to take again and where a thread
     must not hold it. A connection that failed is closed either way, so the next call opens a
-    fresh one (after a database restart, say)."""
-    connection.close_if_unusable_or_obsolete()
+    fresh one (after a database restart, say).
+
+    SQLite's connection is never "obsolete": Django's ``close_if_unusable_or_obsolete`` would
+    close it after every call (``CONN_MAX_AGE`` is 0) and the next call would open it again,
+    with its pragmas, for each mail."""
+    if connection.vendor != "sqlite":
+        connection.close_if_unusable_or_obsolete()
     try:
         return func(*args)
     except BaseException:
@@ -115,9 +133,82 @@ def _with_trace(raw: bytes, *, sender: str, recipients: list[str]) -> bytes:
     return ("\r\n".join(lines) + "\r\n").encode("utf-8") + raw
 
 
+class WriteTurns:
+    """Whose turn it is to write, for a database with one writer at a time (SQLite), among this
+    process's threads: deliveries first, processing between them.
+
+    Left to SQLite, a delivery that finds processing writing waits in SQLite's busy handler,
+    which sleeps 1, 2, 5, 10, 15, 20, 25… ms between tries: a store of a millisecond took tens
+    of milliseconds before its 250, and with it every client's next mail. Here a delivery waits
+    on a condition that wakes it the moment processing lets go, and processing waits while any
+    delivery is waiting. A delivery waits at most :data:`DELIVERY_WAIT_SECONDS` for a turn
+    (a group stuck on a slow mail must not hold every 250), then goes ahead and leaves it to
+    the database. With a database that takes writers side by side (PostgreSQL), nobody waits.
+    """
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._writing = False
+        self._deliveries_waiting = 0
+
+    @staticmethod
+    def _needed() -> bool:
+        return connection.vendor == "sqlite"
+
+    @contextlib.contextmanager
+    def delivery(self) -> Iterator[None]:
+        if not self._needed():
+            yield
+            return
+        with self._changed:
+            self._deliveries_waiting += 1
+            try:
+                turn = self._changed.wait_for(
+                    lambda: not self._writing, timeout=DELIVERY_WAIT_SECONDS
+                )
+            finally:
+                self._deliveries_waiting -= 1
+            if turn:
+                self._writing = True
+        if not turn:
+            logger.warning("no turn to write within %ss; storing anyway", DELIVERY_WAIT_SECONDS)
+            yield
+            return
+        try:
+            yield
+        finally:
+            self._release()
+
+    @contextlib.contextmanager
+    def processing(self) -> Iterator[None]:
+        if not self._needed():
+            yield
+            return
+        with self._changed:
+            self._changed.wait_for(lambda: not self._writing and not self._deliveries_waiting)
+            self._writing = True
+        try:
+            yield
+        finally:
+            self._release()
+
+    def _release(self) -> None:
+        with self._changed:
+            self._writing = False
+            self._changed.notify_all()
+
+
+_turns = WriteTurns()
+
+
 def _store_all(raw: bytes, sender: str, recipients: list[str]) -> tuple[list[str], list[int]]:
     """Store the mail once per mailbox among the recipients; one status per recipient, and the
     ids of the rows created."""
+    with _turns.delivery():
+        return _store_each(raw, sender, recipients)
+
+
+def _store_each(raw: bytes, sender: str, recipients: list[str]) -> tuple[list[str], list[int]]:
     statuses = [TEMPORARY] * len(recipients)
     created: list[int] = []
     by_mailbox: dict[str, tuple[Mailbox | None, list[int]]] = {}
@@ -144,23 +235,86 @@ def _store_all(raw: bytes, sender: str, recipients: list[str]) -> tuple[list[str
     return statuses, created
 
 
-def _process_stored(ids: list[int]) -> None:
-    with deferred_indexing():  # each case's search entry written once, not once per change
-        _process_each(ids)
+class Processing:
+    """The thread that processes delivered mail after its 250, a group at a time.
 
+    ``submit`` never blocks and never fails the delivery. The thread takes what is waiting, up
+    to :data:`~amends.mail.tasks.PROCESS_TOGETHER` mails, and processes it in one transaction:
+    under load the queue fills while a group is processed, so the next group is larger and the
+    cost of a commit is shared. Search entries are written when nothing is waiting, and at
+    least every :data:`INDEX_EVERY_SECONDS` while mail keeps coming: each changed case once, not
+    once per mail. ``stop`` lets the group in hand finish; what was still waiting stays
+    *received* (the next start or the sweep takes it up).
+    """
 
-def _process_each(ids: list[int]) -> None:
-    for inbound_id in ids:
+    def __init__(self) -> None:
+        self._waiting: queue.SimpleQueue[int | None] = queue.SimpleQueue()
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="amends-mail-process", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def submit(self, inbound_ids: list[int]) -> None:
+        for inbound_id in inbound_ids:
+            self._waiting.put(inbound_id)
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._waiting.put(None)
+        if self._thread.is_alive():
+            self._thread.join()
+
+    def _next_group(self, *, wait: bool) -> list[int] | None:
+        """Up to PROCESS_TOGETHER waiting ids; [] when none waits (and ``wait`` is false);
+        None once stopped."""
         try:
-            stored_mail_process(inbound_id=inbound_id)
+            first = self._waiting.get(block=wait)
+        except queue.Empty:
+            return []
+        if first is None or self._stopping.is_set():
+            return None
+        group = [first]
+        while len(group) < PROCESS_TOGETHER:
+            try:
+                more = self._waiting.get_nowait()
+            except queue.Empty:
+                break
+            if more is None:
+                break
+            group.append(more)
+        return group
+
+    def _run(self) -> None:
+        with deferred_indexing() as index_now:
+            indexed = time.monotonic()
+            while True:
+                group = self._next_group(wait=False)
+                if group == []:  # nothing waiting: the search entries catch up, then wait
+                    self._write(index_now)
+                    indexed = time.monotonic()
+                    group = self._next_group(wait=True)
+                if not group:
+                    break
+                self._write(functools.partial(stored_mail_process_many, inbound_ids=group))
+                if time.monotonic() - indexed >= INDEX_EVERY_SECONDS:
+                    self._write(index_now)
+                    indexed = time.monotonic()
+            self._write(index_now)
+
+    @staticmethod
+    def _write(work: Callable[[], object]) -> None:
+        try:
+            with _turns.processing():
+                _closing_connection(work)
         except Exception:  # stays received; the sweep or the next start processes it
-            logger.exception("processing delivered mail %s failed; it stays pending", inbound_id)
+            logger.exception("processing delivered mail failed; it stays pending")
 
 
 class Delivery:
     """The aiosmtpd handler: recipients checked against the mailboxes, mail stored before 250."""
 
-    def __init__(self, *, lmtp: bool, processor: concurrent.futures.Executor) -> None:
+    def __init__(self, *, lmtp: bool, processor: Processing) -> None:
         self.lmtp = lmtp
         self.processor = processor
 
@@ -193,7 +347,7 @@ class Delivery:
         )
         if created:
             # On a thread of its own: processing neither holds back this answer nor can fail it.
-            self.processor.submit(_closing_connection, _process_stored, created)
+            self.processor.submit(created)
         if self.lmtp:
             return "\r\n".join(statuses)
         if all(status.startswith("250") for status in statuses):
@@ -250,9 +404,7 @@ class MailEndpoint:
         self.port = port
         self.lmtp = lmtp
         self.limit = limit or max_bytes()
-        self._processor = concurrent.futures.ThreadPoolExecutor(
-            max_workers=1, thread_name_prefix="amends-mail-process"
-        )
+        self._processor = Processing()
         self._handler = Delivery(lmtp=lmtp, processor=self._processor)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
@@ -299,10 +451,12 @@ class MailEndpoint:
             loop.close()
 
     def start(self) -> MailEndpoint:
+        self._processor.start()
         self._thread = threading.Thread(target=self._run, name="amends-mail-endpoint", daemon=True)
         self._thread.start()
         self._ready.wait()
         if self._error is not None:
+            self._processor.stop()
             raise self._error
         return self
 
@@ -310,7 +464,7 @@ class MailEndpoint:
         if self._loop is not None and self._thread is not None and self._thread.is_alive():
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join()
-        self._processor.shutdown(wait=True, cancel_futures=True)
+        self._processor.stop()
 
     def __enter__(self) -> MailEndpoint:
         return self.start()
