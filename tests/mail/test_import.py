@@ -154,3 +154,37 @@ def test_the_same_mail_twice_in_one_import_is_stored_and_read_once(
     summary = import_mail([tmp_path], mailbox=mailbox).as_dict()
     assert (summary["stored"], summary["duplicates"], summary["quarantined"]) == (1, 1, {})
     assert InboundMessage.objects.get().status == InboundStatus.PROCESSED
+
+
+def test_mail_is_read_before_its_group_locks_and_a_slow_one_is_quarantined_alone(
+    tmp_path: Path, mailbox: Mailbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Parsing happens before the group's transaction (so another import process can write
+    meanwhile), once per mail, and still within the time budget: a mail whose parsing runs
+    over it is quarantined with the reason while the rest of its group is read."""
+    import time
+
+    from django.db import connection
+
+    from amends.mail import parse
+
+    for n in range(3):
+        (tmp_path / f"{n}.eml").write_bytes(build_mail(subject=f"mail {n}", sender=f"s{n}@x.test"))
+    real = parse.parse_mail
+    parsed: list[tuple[str, bool]] = []
+    outside = len(connection.atomic_blocks)  # the test's own transaction
+
+    def watched(raw: bytes, *args: object, **kwargs: object) -> object:
+        in_group = len(connection.atomic_blocks) > outside
+        parsed.append((raw.split(b"Subject: ")[1][:6].decode(), in_group))
+        if b"mail 1" in raw:
+            time.sleep(5)
+        return real(raw, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(parse, "parse_mail", watched)
+    summary = import_mail([tmp_path], mailbox=mailbox, budget=0.5).as_dict()
+    assert sorted(parsed) == [("mail 0", False), ("mail 1", False), ("mail 2", False)]
+    assert summary["stored"] == 2
+    assert summary["quarantined"] == {"reading the mail took longer than N.N s": 1}
+    slow = InboundMessage.objects.get(status=InboundStatus.QUARANTINED)
+    assert b"mail 1" in bytes(slow.raw)

@@ -172,6 +172,22 @@ def register_processor(
 _PREPARERS: dict[str, Callable[[InboundMessage], None]] = {}
 
 
+def inbound_prepare(inbound: InboundMessage) -> None:
+    """Run the channel's ``prepare`` step now, ahead of a transaction that will process several
+    payloads together (``inbound_process`` inside it then finds the work done). A failure here
+    is met again, and reported, when the payload is processed; only ``UnprocessableInbound``
+    (a time budget that ran out, say) reaches the caller."""
+    preparer = _PREPARERS.get(inbound.channel)
+    if preparer is None or inbound.status != InboundStatus.RECEIVED:
+        return
+    try:
+        preparer(inbound)
+    except UnprocessableInbound:
+        raise
+    except Exception:
+        logger.exception("preparing inbound %s failed", inbound.pk)
+
+
 _QUARANTINE_HOOKS: dict[str, Callable[[InboundMessage, Exception], None]] = {}
 
 

@@ -28,7 +28,7 @@ from django.db import DatabaseError, connections, transaction
 
 from amends.inbound.models import InboundMessage, InboundStatus
 from amends.inbound.parsed import UnprocessableInbound
-from amends.inbound.services import inbound_process
+from amends.inbound.services import inbound_prepare, inbound_process
 from amends.mail.intake import headers_of, mail_store
 from amends.mail.models import Mailbox
 from amends.mail.processing import without_rate_limit
@@ -215,6 +215,9 @@ def _import_batch(
             taken.add(result.inbound.pk)
         else:
             summary.duplicates += 1
+    todo = [
+        (where, inbound) for where, inbound in todo if _prepare(inbound, budget, summary, where)
+    ]
     try:
         with transaction.atomic():
             outcomes = [(where, _process(inbound, budget)) for where, inbound in todo]
@@ -232,15 +235,32 @@ def _import_batch(
         _count(summary, where, inbound)
 
 
+def _prepare(inbound: InboundMessage, budget: float, summary: ImportSummary, where: str) -> bool:
+    """Parse the mail before its group's transaction takes the write lock (another import
+    process writes meanwhile); False when its time ran out, and it is quarantined for that."""
+    try:
+        with time_budget(budget):
+            inbound_prepare(inbound)
+    except OverBudget as exc:
+        _over_budget(inbound, exc)
+        _count(summary, where, inbound)
+        return False
+    return True
+
+
+def _over_budget(inbound: InboundMessage, exc: OverBudget) -> None:
+    InboundMessage.objects.filter(pk=inbound.pk).update(
+        status=InboundStatus.QUARANTINED, reason=str(exc)
+    )
+    inbound.status, inbound.reason = InboundStatus.QUARANTINED, str(exc)
+
+
 def _process(inbound: InboundMessage, budget: float) -> InboundMessage:
     try:
         with time_budget(budget):
             inbound_process(inbound=inbound)
     except OverBudget as exc:  # expired just outside the processing's own guard
-        InboundMessage.objects.filter(pk=inbound.pk).update(
-            status=InboundStatus.QUARANTINED, reason=str(exc)
-        )
-        inbound.status, inbound.reason = InboundStatus.QUARANTINED, str(exc)
+        _over_budget(inbound, exc)
     return inbound
 
 

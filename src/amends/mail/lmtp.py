@@ -47,6 +47,7 @@ from amends.mail.models import Mailbox
 from amends.mail.parsed import MailLimits
 from amends.mail.tasks import (
     PROCESS_TOGETHER,
+    stored_mail_prepare,
     stored_mail_process_many,
     stored_mail_process_pending,
 )
@@ -296,11 +297,20 @@ class Processing:
                     group = self._next_group(wait=True)
                 if not group:
                     break
+                self._read(functools.partial(stored_mail_prepare, inbound_ids=group))
                 self._write(functools.partial(stored_mail_process_many, inbound_ids=group))
                 if time.monotonic() - indexed >= INDEX_EVERY_SECONDS:
                     self._write(index_now)
                     indexed = time.monotonic()
             self._write(index_now)
+
+    @staticmethod
+    def _read(work: Callable[[], object]) -> None:
+        """Work that writes nothing (parsing the group), outside the write turn."""
+        try:
+            _closing_connection(work)
+        except Exception:  # met again by the processing that follows
+            logger.exception("preparing delivered mail failed")
 
     @staticmethod
     def _write(work: Callable[[], object]) -> None:

@@ -233,15 +233,19 @@ _PREPARED_MAX = 64
 
 
 def prepare_mail(inbound: InboundMessage) -> None:
-    """Parse outside the transaction (see ``inbound.services.register_processor``)."""
+    """Parse outside the transaction (see ``inbound.services.register_processor``); a mail
+    parsed ahead of its group (``inbound_prepare``) is not parsed again."""
     from amends.mail.parse import parse_mail
 
+    key = (inbound.pk, inbound.sha256)
+    if key in _prepared:
+        return
     if len(_prepared) >= _PREPARED_MAX:  # left by processing that never ran; parse again then
         _prepared.clear()
     try:
-        _prepared[(inbound.pk, inbound.sha256)] = parse_mail(bytes(inbound.raw), limits())
+        _prepared[key] = parse_mail(bytes(inbound.raw), limits())
     except MailRejected as exc:
-        _prepared[(inbound.pk, inbound.sha256)] = exc
+        _prepared[key] = exc
 
 
 def _parsed(inbound: InboundMessage) -> ParsedMail:

@@ -9,6 +9,7 @@ is left alone.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import threading
@@ -20,7 +21,8 @@ from django.utils import timezone
 from django_tasks import task
 
 from amends.inbound.models import InboundMessage, InboundStatus
-from amends.inbound.services import inbound_process
+from amends.inbound.parsed import UnprocessableInbound
+from amends.inbound.services import inbound_prepare, inbound_process
 from amends.mail import intake
 
 logger = logging.getLogger(__name__)
@@ -49,6 +51,18 @@ def stored_mail_process(*, inbound_id: int) -> str:
 PROCESS_TOGETHER = 25
 
 
+def stored_mail_prepare(*, inbound_ids: Sequence[int]) -> None:
+    """Parse stored mails before the transaction that processes them takes the write lock (on
+    SQLite, deliveries and other processes write meanwhile); processing then finds them parsed.
+    Reads only."""
+    for inbound in InboundMessage.objects.filter(
+        pk__in=inbound_ids, channel=intake.CHANNEL, status=InboundStatus.RECEIVED
+    ):
+        # A mail that cannot be read is met again, and quarantined, when it is processed.
+        with contextlib.suppress(UnprocessableInbound):
+            inbound_prepare(inbound)
+
+
 def stored_mail_process_many(*, inbound_ids: Sequence[int]) -> None:
     """Process stored mails a group at a time, each group in one transaction (a mail that fails
     is quarantined alone: each has its own savepoint). Should a group's transaction fail on the
@@ -56,6 +70,7 @@ def stored_mail_process_many(*, inbound_ids: Sequence[int]) -> None:
     for the next ``stored_mail_process_pending``."""
     for start in range(0, len(inbound_ids), PROCESS_TOGETHER):
         group = inbound_ids[start : start + PROCESS_TOGETHER]
+        stored_mail_prepare(inbound_ids=group)
         try:
             with transaction.atomic():
                 for inbound_id in group:
