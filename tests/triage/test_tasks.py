@@ -17,7 +17,7 @@ from amends.triage.engine import Triager
 from amends.triage.events import TriageEventKind
 from amends.triage.models import MessageTriage
 from amends.triage.result import Triage
-from amends.triage.tasks import triage_message
+from amends.triage.tasks import TRIAGE_TOGETHER, triage_message, triage_messages
 from tests.factories import (
     BrandFactory,
     CarrierFactory,
@@ -66,7 +66,7 @@ def test_a_received_message_is_triaged_and_its_case_updated(
     )
     with django_capture_on_commit_callbacks(execute=True):
         message = message_receive(case=case, text=text, channel=Channel.EMAIL)
-    assert DBTaskResult.objects.filter(task_path__endswith="triage_message").count() == 1
+    assert DBTaskResult.objects.filter(task_path__endswith="triage_messages").count() == 1
     assert run_pending() >= 1
 
     row = MessageTriage.objects.get(message=message)
@@ -183,3 +183,56 @@ def test_the_sweep_enqueues_again_a_message_whose_task_was_lost(
     run_pending()
     assert MessageTriage.objects.filter(message=message).exists()
     assert triage_sweep(now=later + dt.timedelta(minutes=5)) == 0
+
+
+def test_messages_received_in_one_transaction_are_triaged_in_one_task(
+    fixture_triager: Triager, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    """An import's transaction enqueues one task for its messages (chunks of
+    TRIAGE_TOGETHER), not one per message; a message rolled back with its savepoint is
+    skipped by the task, the others are triaged."""
+    from django.db import transaction
+
+    case = dutch_case()
+    texts = [f"Waar blijft pakket {n}? Bestelling NL20{n:05d}" for n in range(TRIAGE_TOGETHER + 3)]
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        received = [message_receive(case=case, text=t, channel="email") for t in texts]
+        try:
+            with transaction.atomic():
+                gone = message_receive(case=case, text="teruggedraaid", channel="email")
+                raise RuntimeError("roll this one back")
+        except RuntimeError:
+            pass
+    tasks = DBTaskResult.objects.filter(task_path__endswith="triage_messages")
+    batches = sorted((t.args_kwargs["kwargs"]["message_ids"] for t in tasks), key=len)
+    assert [len(b) for b in batches] == [4, TRIAGE_TOGETHER]
+    assert sorted(batches[0] + batches[1]) == sorted([m.pk for m in received] + [gone.pk])
+    assert run_pending() == 2
+    assert MessageTriage.objects.filter(message__in=received).count() == len(received)
+    assert not Message.objects.filter(pk=gone.pk).exists()
+    assert kinds(case).count(TriageEventKind.MESSAGE_TRIAGED) == len(received)
+
+
+def test_a_message_that_fails_does_not_keep_the_others_of_its_task_from_triage(
+    fixture_triager: Triager, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    case = dutch_case()
+    first, second, third = (
+        message_receive(case=case, text=t, channel="web")
+        for t in ("waar blijft mijn pakket??", "De lamp kwam kapot aan.", "Kan ik dit retourneren?")
+    )
+    real = services.message_triage_store
+
+    def flaky(*, message: Message, triage: Triage) -> tuple[MessageTriage, bool]:
+        if message.pk == second.pk:
+            raise RuntimeError("routing is down")
+        return real(message=message, triage=triage)
+
+    monkeypatch.setattr(services, "message_triage_store", flaky)
+    ids = [first.pk, second.pk, third.pk]
+    with pytest.raises(RuntimeError, match=rf"2 of 3 triaged; storing failed for \[{second.pk}\]"):
+        triage_messages.call(message_ids=ids)
+    assert set(MessageTriage.objects.values_list("message_id", flat=True)) == {first.pk, third.pk}
+    monkeypatch.setattr(services, "message_triage_store", real)
+    assert triage_messages.call(message_ids=ids) == "1 of 3 triaged"  # only the one left
+    assert MessageTriage.objects.count() == 3

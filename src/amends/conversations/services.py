@@ -78,9 +78,9 @@ def message_receive(
         attachment_store(message=message, upload=upload)
     Case.objects.filter(pk=case.pk).update(last_message_at=message.created_at)
     events.message_received(case=case, message_id=message.pk, channel=channel)
-    from amends.triage.tasks import triage_message
+    from amends.triage.tasks import triage_later
 
-    transaction.on_commit(lambda: triage_message.enqueue(message_id=message.pk))
+    triage_later(message.pk)
     if case.status in {CaseStatus.SOLVED, CaseStatus.WAITING_ON_CUSTOMER}:
         case_set_status(
             case=case, actor=None, status=CaseStatus.OPEN, reason=reasons.CUSTOMER_WROTE_AGAIN

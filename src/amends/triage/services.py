@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -55,6 +55,26 @@ def message_triage_compute(*, message: Message) -> Triage:
 
     languages = [str(lang) for lang in (message.case.brand.languages or [])]
     return triager().triage(message.body_text, languages=languages, today=_local_day(message))
+
+
+def message_triage_compute_many(*, messages: Sequence[Message]) -> list[Triage]:
+    """:func:`message_triage_compute` for many messages at once, in their order: one embedding
+    batch per storefront language set and local day (the triager reads both)."""
+    from amends.triage.engine import triager
+
+    groups: dict[tuple[tuple[str, ...], dt.date], list[int]] = {}
+    for index, message in enumerate(messages):
+        languages = tuple(str(lang) for lang in (message.case.brand.languages or []))
+        groups.setdefault((languages, _local_day(message)), []).append(index)
+    verdicts: list[Triage | None] = [None] * len(messages)
+    engine = triager()
+    for (languages, today), indexes in groups.items():
+        found = engine.triage_many(
+            [messages[i].body_text for i in indexes], languages=list(languages), today=today
+        )
+        for index, verdict in zip(indexes, found, strict=True):
+            verdicts[index] = verdict
+    return [v for v in verdicts if v is not None]
 
 
 def _named_orders(*, case: Case, message: Message, triage: Triage) -> list[Order]:
