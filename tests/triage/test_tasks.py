@@ -236,3 +236,28 @@ def test_a_message_that_fails_does_not_keep_the_others_of_its_task_from_triage(
     monkeypatch.setattr(services, "message_triage_store", real)
     assert triage_messages.call(message_ids=ids) == "1 of 3 triaged"  # only the one left
     assert MessageTriage.objects.count() == 3
+
+
+def test_a_message_rolled_back_is_not_enqueued_with_the_next_transaction(
+    fixture_triager: Triager, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    from django.db import transaction
+
+    case = dutch_case()
+    with django_capture_on_commit_callbacks(execute=True):
+        try:
+            with transaction.atomic():
+                lost = message_receive(case=case, text="wordt teruggedraaid", channel="web")
+                raise RuntimeError("the request failed")
+        except RuntimeError:
+            pass
+        with transaction.atomic():
+            kept = message_receive(case=case, text="waar blijft mijn pakket??", channel="web")
+    batches = [
+        t.args_kwargs["kwargs"]["message_ids"]
+        for t in DBTaskResult.objects.filter(task_path__endswith="triage_messages")
+    ]
+    # Before, the rolled-back id waited in the thread and went out with the next commit:
+    # [[lost, kept]] (on SQLite both have the same id, since it reuses a rolled-back row id).
+    assert batches == [[kept.pk]]
+    assert not Message.objects.filter(body_text=lost.body_text).exists()

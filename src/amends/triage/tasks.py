@@ -34,31 +34,39 @@ TRIAGE_TOGETHER = 32
 _waiting = threading.local()
 
 
-def _waiting_ids() -> list[int]:
-    ids: list[int] | None = getattr(_waiting, "ids", None)
-    if ids is None:
-        ids = _waiting.ids = []
-    return ids
+class _Batch:
+    """The messages one transaction received, enqueued together when it commits."""
+
+    def __init__(self) -> None:
+        self.ids: list[int] = []
+
+    def __call__(self) -> None:
+        ids = list(dict.fromkeys(self.ids))
+        self.ids.clear()
+        for start in range(0, len(ids), TRIAGE_TOGETHER):
+            triage_messages.enqueue(message_ids=ids[start : start + TRIAGE_TOGETHER])
 
 
 def triage_later(message_id: int) -> None:
     """Triage ``message_id`` once the transaction that received it commits, in one task with
     the other messages that transaction received.
 
-    Each message registers the same callback: whichever runs first enqueues every waiting id,
-    the others find none, so a savepoint rolled back with its callback loses nothing. An id
-    whose message was rolled back is enqueued with the next commit on this thread and skipped
-    by the task as missing."""
-    _waiting_ids().append(message_id)
-    transaction.on_commit(_enqueue_waiting)
-
-
-def _enqueue_waiting() -> None:
-    waiting = _waiting_ids()
-    ids = list(dict.fromkeys(waiting))
-    waiting.clear()
-    for start in range(0, len(ids), TRIAGE_TOGETHER):
-        triage_messages.enqueue(message_ids=ids[start : start + TRIAGE_TOGETHER])
+    The first message of a transaction registers a batch on commit; the next ones join it as
+    long as that batch is still waiting for this connection's commit (Django keeps the
+    callbacks of a rolled-back savepoint or transaction out of that list, so a batch never
+    outlives its transaction). A message rolled back with a savepoint inside the transaction
+    stays in its batch, and the task skips it as missing."""
+    connection = transaction.get_connection()
+    batch: _Batch | None = getattr(_waiting, "batch", None)
+    waiting = batch is not None and any(
+        func is batch for _savepoints, func, _robust in connection.run_on_commit
+    )
+    if batch is None or not waiting:
+        batch = _waiting.batch = _Batch()
+        batch.ids.append(message_id)
+        transaction.on_commit(batch)
+    else:
+        batch.ids.append(message_id)
 
 
 @task()
