@@ -142,6 +142,11 @@ MIXED: dict[str, list[Mixed]] = {
         ),
         ("No dude en contactarnos si tienes cualquier otra duda.", ("tienes",), ("No dude",)),
         (
+            "Estimado señor Ruiz, ¿estás conforme con estas opciones? Indíquenos cuál prefiere.",
+            ("estás",),
+            ("Indíquenos",),
+        ),
+        (
             "Te pedimos disculpas: el transportista no entregó su paquete porque usted no "
             "estaba en casa.",
             ("Te",),

@@ -48,6 +48,7 @@ FORMAL: dict[str, list[str]] = {
         "El vendedor nos ha confirmado que enviará su pedido mañana.",
         "Disculpe las molestias ocasionadas por el retraso de Correos.",
         "Ustedes recibirán un correo con la etiqueta de devolución.",
+        "Un compañero revisa estas opciones y se lo confirmaremos a usted por correo.",
     ],
     "it": [
         "Gentile signor Bianchi, La ringraziamo per averci scritto.",

@@ -161,6 +161,7 @@ def test_no_apology_when_at_fault_is_an_error(language: str, register: str) -> N
         ("fr", "Toutes nos excuses pour ce contretemps."),
         ("nl", "Het spijt ons dat dit is gebeurd."),
         ("de", "Entschuldigung für die Verwechslung."),
+        ("de", "Die Unannehmlichkeiten tun uns leid."),
         ("es", "Lamentamos lo ocurrido."),
         ("it", "Siamo spiacenti per l'accaduto."),
         ("pl", "Przykro nam z powodu tej pomyłki."),

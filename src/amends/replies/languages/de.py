@@ -90,7 +90,8 @@ LANGUAGE = LanguageData(
     ),
     apologies=(
         r"\bentschuldig(?:en|ung|ungen|e|t)\b",
-        r"\btut\s+(?:uns|mir)\s+(?:\w+\s+){0,2}leid\b",
+        # "es tut uns leid", "die Unannehmlichkeiten tun uns leid"
+        r"\bt(?:ut|un)\s+(?:uns|mir)\s+(?:\w+\s+){0,2}leid\b",
         r"\bbedauer(?:n|e|lich)\b",
         r"\bverzeih(?:ung|en|e)?\b",
         r"\bsorry\b",

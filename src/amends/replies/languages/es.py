@@ -11,7 +11,7 @@ of customer service ("puedes", "recibirás", "ayudarte", "escríbenos") are list
 from amends.replies.languages import FORMAL, INFORMAL, LanguageData, Marker
 
 _INFORMAL_VERBS = (
-    "puedes podrás tienes tendrás quieres necesitas eres estás sabes debes recibirás recibiste "
+    "puedes podrás tienes tendrás quieres necesitas eres sabes debes recibirás recibiste "
     "verás hiciste pediste compraste escribiste hayas puedas quieras tengas necesites prefieres "
     "prefieras indícanos escríbenos contáctanos avísanos dinos envíanos mándanos cuéntanos "
     "llámanos confírmanos respóndenos háznoslo ayudarte contactarte escribirte enviarte "
@@ -58,6 +58,9 @@ LANGUAGE = LanguageData(
         **dict.fromkeys(_FORMAL_ENCLITICS.split(), 0.4),
     },
     markers=(
+        # "estás" (you are) only with its accent: folded, it is "estas" (these), as in the
+        # formal "estas opciones".
+        Marker(r"\b[Ee]stás\b", INFORMAL, cased=True),
         Marker(r"\bno\s+dudes\b", INFORMAL),
         Marker(r"\bno\s+dude\b", FORMAL),
     ),
