@@ -110,16 +110,40 @@ def test_a_malformed_reason_is_refused(case: Case, agent: User, body: object) ->
     assert not Message.objects.filter(case=case).exists()
 
 
-def test_warnings_do_not_block(case: Case, agent: User) -> None:
+def test_warnings_do_not_block_and_come_back_with_the_reply(case: Case, agent: User) -> None:
     text = "Bonjour,\n\nNous sommes désolés, nous regardons cela."
     response = reply(agent, case, {"text": text})
     assert response.status_code == 201
+    data = response.json()
+    assert {f["severity"] for f in data["findings"]} == {"warning"}
+    codes = {f["code"] for f in data["findings"]}
+    assert {"acknowledgement.missing", "action.missing"} <= codes
+    for finding in data["findings"]:
+        for span in finding["spans"]:
+            assert data["text"][span["start"] : span["end"]] == span["text"]
+
+
+def test_a_reply_sent_past_its_errors_says_which(case: Case, agent: User) -> None:
+    data = reply(agent, case, {"text": MIXED, "override_reason": REASON}).json()
+    [error] = [f for f in data["findings"] if f["severity"] == "error"]
+    assert error["code"] == "register.mixed"
+    assert [s["text"] for s in error["spans"]] == ["tu"]
+
+
+def test_a_clean_reply_comes_back_without_findings(case: Case, agent: User) -> None:
+    text = (
+        "Bonjour Madame Martin,\n\nMerci pour votre message, et toutes nos excuses pour ce "
+        "retard. Nous vous enverrons le colis demain.\n\nCordialement,\nLéa"
+    )
+    data = reply(agent, case, {"text": text}).json()
+    assert data["findings"] == []
 
 
 def test_a_customer_writing_on_their_case_is_never_checked(case: Case) -> None:
     customer = make_customer_user(case.customer)
     response = reply(customer, case, {"text": "Salut, tu peux me rembourser ?"})
     assert response.status_code == 201
+    assert response.json()["findings"] == []
     assert Message.objects.get(case=case).direction == Direction.INBOUND
 
 

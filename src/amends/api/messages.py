@@ -25,6 +25,7 @@ from amends.api.schemas.messages import (
     MessageOut,
     NoteIn,
     ReplyIn,
+    ReplyOut,
     ReplyRefusedOut,
     SpanOut,
 )
@@ -33,8 +34,8 @@ from amends.cases.selectors import user_may_work_case
 from amends.conversations.models import Attachment, Direction, Message
 from amends.conversations.services import case_add_note, case_reply, message_receive
 from amends.core.errors import Conflict, ErrorCode, Forbidden
-from amends.replies.linter import ERROR
-from amends.replies.services import ReplyLintFailed
+from amends.replies.linter import ERROR, LintResult
+from amends.replies.services import ReplyLintFailed, reply_check
 
 router = Router(tags=["messages"])
 
@@ -92,6 +93,19 @@ def case_messages(request: HttpRequest, case_id: int) -> list[MessageOut]:
     return [message_out(m, viewer=user) for m in qs]
 
 
+def findings_out(result: LintResult) -> list[FindingOut]:
+    """The linter's findings with the offsets of the words at fault."""
+    return [
+        FindingOut(
+            code=str(finding.code),
+            severity="error" if finding.severity == ERROR else "warning",
+            message=finding.message,
+            spans=[SpanOut(start=s.start, end=s.end, text=s.text) for s in finding.spans],
+        )
+        for finding in result.findings
+    ]
+
+
 def refused_out(exc: ReplyLintFailed) -> ReplyRefusedOut:
     """The 422 body of a reply the linter refused: the findings with their spans."""
     result = exc.result
@@ -101,29 +115,23 @@ def refused_out(exc: ReplyLintFailed) -> ReplyRefusedOut:
         errors=exc.errors,
         reply_language=result.language,
         reply_register=result.register,
-        findings=[
-            FindingOut(
-                code=str(finding.code),
-                severity="error" if finding.severity == ERROR else "warning",
-                message=finding.message,
-                spans=[SpanOut(start=s.start, end=s.end, text=s.text) for s in finding.spans],
-            )
-            for finding in result.findings
-        ],
+        findings=findings_out(result),
     )
 
 
 @router.post(
     "/cases/{case_id}/reply",
-    response={201: MessageOut, **ERRORS_WRITE, 422: ReplyRefusedOut},
+    response={201: ReplyOut, **ERRORS_WRITE, 422: ReplyRefusedOut},
 )
 def case_reply_route(
     request: HttpRequest, case_id: int, body: ReplyIn
-) -> Status[MessageOut] | Status[ReplyRefusedOut]:
+) -> Status[ReplyOut] | Status[ReplyRefusedOut]:
     """Staff: reply to the customer (optionally setting the status). The reply linter checks
     it: errors refuse it with 422 ``reply_lint_failed`` and the findings (the words at fault as
-    offsets in ``text``), unless ``override_reason`` says why it should go anyway. Customer:
-    write on your own case (recorded as your message, never linted)."""
+    offsets in ``text``), unless ``override_reason`` says why it should go anyway; a reply sent
+    comes back with its warnings (and the errors it was sent past) in ``findings``, offsets in
+    its stored ``text``. Customer: write on your own case (recorded as your message, never
+    linted)."""
     user = current_user(request)
     case = visible_case(user, case_id)
     if user_may_work_case(user):
@@ -156,7 +164,10 @@ def case_reply_route(
     else:
         raise Forbidden("only support staff and the customer write on a case")
     message = Message.objects.select_related("author_user", "author_customer").get(pk=message.pk)
-    return Status(201, message_out(message, viewer=user))
+    # The same pure check the gate ran, on the text as stored (a customer's comes back empty).
+    checked = reply_check(case=case, text=message.body_text, actor=user)
+    out = message_out(message, viewer=user)
+    return Status(201, ReplyOut(**out.model_dump(), findings=findings_out(checked)))
 
 
 @router.post("/cases/{case_id}/notes", response={201: MessageOut, **ERRORS_WRITE})

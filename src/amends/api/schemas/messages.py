@@ -72,5 +72,12 @@ class ReplyRefusedOut(ErrorOut):
     findings: list[FindingOut] = []
 
 
+class ReplyOut(MessageOut):
+    """The reply as stored, with what the reply linter said about it: its warnings, and the
+    errors an ``override_reason`` sent it past (empty for a customer's own message)."""
+
+    findings: list[FindingOut] = []
+
+
 class NoteIn(Schema):
     text: str
