@@ -241,6 +241,43 @@ def test_mail_stored_but_not_processed_is_processed_at_the_next_start() -> None:
 
 
 @pytest.mark.django_db
+def test_search_entries_are_written_during_a_long_round_and_at_its_end(
+    dovecot: Dovecot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A round writes the search entries of what it read every INDEX_EVERY mails and when it
+    ends, each case once: a long backlog does not keep every new case out of search until it
+    is done, and each batch does not rewrite them."""
+    from amends.cases.models import Case
+    from amends.search import indexing
+    from amends.search.models import SearchEntry
+    from tests.factories import TeamFactory
+
+    folder = new_folder()
+    append(dovecot, folder, [message(n, tag=folder) for n in range(120)])
+    mailbox = make_mailbox(dovecot, folder)
+    TeamFactory(brand=mailbox.brand)
+    monkeypatch.setattr(imap, "INDEX_EVERY", 100)  # two batches of 50
+    real = indexing.index_objects
+    processed_at_flush: list[int] = []
+
+    def watched(*, kind: str, pks: Sequence[int]) -> Any:
+        if kind == "case":
+            processed_at_flush.append(
+                InboundMessage.objects.filter(status=InboundStatus.PROCESSED).count()
+            )
+        return real(kind=kind, pks=pks)
+
+    monkeypatch.setattr(indexing, "index_objects", watched)
+    poll_once(mailbox)
+
+    assert processed_at_flush == [100, 120]
+    cases = set(Case.objects.values_list("pk", flat=True))
+    assert len(cases) == 120
+    indexed = set(SearchEntry.objects.filter(kind="case").values_list("object_id", flat=True))
+    assert indexed == cases
+
+
+@pytest.mark.django_db
 def test_the_task_polls_one_mailbox(dovecot: Dovecot) -> None:
     folder = new_folder()
     append(dovecot, folder, [message(n, tag=folder) for n in range(3)])

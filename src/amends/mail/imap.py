@@ -52,6 +52,8 @@ logger = logging.getLogger(__name__)
 
 STORED_KEYWORD = "$AmendsStored"
 BATCH = 50
+# Search entries are written after this many mails of a round (and at its end).
+INDEX_EVERY = 200
 CHUNK_BYTES = 16 * 1024 * 1024
 SOCKET_TIMEOUT = 60.0
 POLL_SECONDS = 60.0
@@ -265,19 +267,27 @@ def _sync(client: Any, mailbox: Mailbox, outcome: PollOutcome, stop: threading.E
         # Stored together, so a crash from here on fetches the whole folder again next time.
         Mailbox.objects.filter(pk=mailbox.pk).update(uidvalidity=uidvalidity, last_uid=0)
         mailbox.uidvalidity, mailbox.last_uid = uidvalidity, 0
-    while True:
-        _take_announcements(client)  # what the search below covers anyway
-        uids = _new_uids(client, mailbox)
-        if not uids and not _take_announcements(client):
-            return  # nothing new, and nothing arrived during the search: IDLE may begin
-        for start in range(0, len(uids), BATCH):
-            if stop.is_set():
-                return
-            batch = uids[start : start + BATCH]
-            created = _ingest(client, mailbox, batch, keywords=keywords, outcome=outcome, stop=stop)
-            # The batch's search entries are written once at its end, each case once.
-            with deferred_indexing():
+    # Search entries are written every INDEX_EVERY mails and when the round ends, each changed
+    # case once, not once per batch.
+    with deferred_indexing() as index_now:
+        since_index = 0
+        while True:
+            _take_announcements(client)  # what the search below covers anyway
+            uids = _new_uids(client, mailbox)
+            if not uids and not _take_announcements(client):
+                return  # nothing new, and nothing arrived during the search: IDLE may begin
+            for start in range(0, len(uids), BATCH):
+                if stop.is_set():
+                    return
+                batch = uids[start : start + BATCH]
+                created = _ingest(
+                    client, mailbox, batch, keywords=keywords, outcome=outcome, stop=stop
+                )
                 stored_mail_process_many(inbound_ids=created)
+                since_index += len(batch)
+                if since_index >= INDEX_EVERY:
+                    index_now()
+                    since_index = 0
 
 
 def _take_announcements(client: Any) -> bool:
