@@ -41,7 +41,12 @@ def test_a_refunded_order_with_a_parcel_under_way_opens_one_case(nl_brand: Brand
     assert row.case == case
     assert case.origin_channel == Channel.SYSTEM
     assert list(case.orders.all()) == [shop.order]
-    assert shop.order.number in case.subject
+    # In the storefront's language, what disagrees in words too (not the code).
+    assert nl_brand.default_language == "nl"
+    assert case.subject == (
+        f"Bestelling {shop.order.number}: de statussen zijn tegenstrijdig "
+        "(terugbetaald, maar er is een pakket onderweg)"
+    )
     event = CaseEvent.objects.get(case=case, kind=EventKind.CONTRADICTION_FOUND)
     assert event.data["code"] == "refunded_but_travelling"
 
@@ -83,3 +88,19 @@ def test_the_sweep_looks_at_the_orders_changed_lately(nl_brand: Brand) -> None:
     assert consistency_check() == {"found": 0, "resolved": 0}  # found once
     old = timezone.now() - dt.timedelta(days=5)
     assert consistency_check(since=old + dt.timedelta(days=4)) == {"found": 0, "resolved": 0}
+
+
+def test_every_contradiction_has_words_in_every_language() -> None:
+    from django.conf import settings
+    from django.utils import translation
+
+    from amends.commerce.consistency import Code
+    from amends.commerce.contradictions import LABELS
+
+    assert set(LABELS) == set(Code)
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            words = [translation.gettext(label) for label in LABELS.values()]
+        assert len(set(words)) == len(words), language
+        if language != "en":
+            assert not set(words) & set(LABELS.values()), f"untranslated in {language}"

@@ -16,17 +16,31 @@ from collections.abc import Iterable, Sequence
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext, override
+from django.utils.translation import gettext, gettext_noop, override
 
 from amends.cases import events
 from amends.cases.models import Channel, Priority
 from amends.cases.services import case_open
-from amends.commerce.consistency import Contradiction, contradictions
+from amends.commerce.consistency import Code, Contradiction, contradictions
 from amends.commerce.models import Order, OrderContradiction
 from amends.commerce.selectors import order_state
 
 logger = logging.getLogger(__name__)
 
+# What each contradiction is, in the words of the case's subject (translated when it is opened).
+LABELS: dict[Code, str] = {
+    Code.REFUND_ABOVE_TOTAL: gettext_noop("more refunded than paid"),
+    Code.REFUNDED_BUT_UNPAID_BACK: gettext_noop("marked refunded, but the money was not paid back"),
+    Code.PAID_BACK_BUT_NOT_REFUNDED: gettext_noop("money paid back, but not marked refunded"),
+    Code.CANCELLED_BUT_TRAVELLING: gettext_noop("cancelled, but a parcel is on its way"),
+    Code.REFUNDED_BUT_TRAVELLING: gettext_noop("refunded, but a parcel is on its way"),
+    Code.DELIVERED_BUT_NOT_ARRIVED: gettext_noop("marked delivered, but a parcel has not arrived"),
+    Code.ARRIVED_BUT_NOT_DELIVERED: gettext_noop("every parcel arrived, but not marked delivered"),
+    Code.RETURNED_BUT_TRAVELLING: gettext_noop("returned, but a parcel is shown on its way"),
+    Code.DELIVERY_DATE_WITHOUT_DELIVERY: gettext_noop(
+        "a delivery date, but nothing will be delivered"
+    ),
+}
 RECENT = dt.timedelta(days=2)  # orders or parcels changed within this are looked at
 BATCH = 200
 
@@ -51,7 +65,7 @@ def _open_case(order: Order, found: Contradiction) -> OrderContradiction | None:
             with override(order.brand.default_language):
                 subject = gettext("Order %(number)s: its states disagree (%(what)s)") % {
                     "number": order.number,
-                    "what": found.code.replace("_", " "),
+                    "what": gettext(LABELS[found.code]),
                 }
             case = case_open(
                 brand=order.brand,
