@@ -104,3 +104,23 @@ def test_every_contradiction_has_words_in_every_language() -> None:
         assert len(set(words)) == len(words), language
         if language != "en":
             assert not set(words) & set(LABELS.values()), f"untranslated in {language}"
+
+
+def test_an_order_whose_parcels_all_arrived_but_still_says_shipped_opens_no_case(
+    nl_brand: Brand,
+) -> None:
+    """Most shops never mark an order delivered; the customer is shown the parcel's status,
+    which is right. Found by the pure check, never a case; a row left open by an earlier
+    version is resolved."""
+    from amends.commerce.consistency import Code, contradictions
+    from amends.commerce.selectors import order_state
+
+    TeamFactory(brand=nl_brand)
+    shop = demo_order(nl_brand)
+    Shipment.objects.filter(pk=shop.parcel.pk).update(status=TrackingStatus.DELIVERED)
+    order = Order.objects.prefetch_related("shipments__events").get(pk=shop.order.pk)
+    assert [c.code for c in contradictions(order_state(order))] == [Code.ARRIVED_BUT_NOT_DELIVERED]
+    OrderContradiction.objects.create(order=shop.order, key="arrived_but_not_delivered:0")
+
+    assert check_orders([shop.order.pk]) == {"found": 0, "resolved": 1}
+    assert not Case.objects.exists()
