@@ -773,3 +773,18 @@ def test_polish_verb_and_gender_checks_are_not_vacuous() -> None:
         "zamówiłaś",
         "sama",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "cancels"),
+    [
+        ("Premium ist gekündigt, ab jetzt bestelle ich woanders.", True),
+        ("Ich habe meine Mitgliedschaft schon letzte Woche gekündigt.", True),
+        ("Ich kündige mein Abo zum Monatsende.", True),
+        ("Die Kreditkarte ist gekündigt, bitte aufs Girokonto überweisen.", False),
+    ],
+)
+def test_german_cancellations_in_the_participle_too(text: str, cancels: bool) -> None:
+    """German reports a cancellation done as often as one wanted: "Premium ist gekündigt"."""
+    found = any(compiled(p).search(text) for p in phrases("de")[CANCEL])
+    assert found == cancels
