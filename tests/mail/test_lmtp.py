@@ -205,7 +205,7 @@ def test_slow_or_failing_processing_never_holds_back_the_250(
 ) -> None:
     release = threading.Event()
 
-    def stuck(*, inbound_ids: list[int]) -> None:
+    def stuck(*, inbound_ids: list[int], prepared: bool = False) -> None:
         release.wait(30)
         raise OperationalError("gone")
 
@@ -230,9 +230,9 @@ def test_mail_waiting_to_be_processed_is_processed_together(
     groups: list[list[int]] = []
     real = tasks.stored_mail_process_many
 
-    def recorded(*, inbound_ids: list[int]) -> None:
+    def recorded(*, inbound_ids: list[int], prepared: bool = False) -> None:
         groups.append(list(inbound_ids))
-        real(inbound_ids=inbound_ids)
+        real(inbound_ids=inbound_ids, prepared=prepared)
 
     monkeypatch.setattr(lmtp, "stored_mail_process_many", recorded)
     ids = [
@@ -264,7 +264,7 @@ def test_a_stuck_group_delays_deliveries_only_for_a_while(
     monkeypatch.setattr(lmtp, "DELIVERY_WAIT_SECONDS", 0.3)
     release = threading.Event()
 
-    def stuck(*, inbound_ids: list[int]) -> None:
+    def stuck(*, inbound_ids: list[int], prepared: bool = False) -> None:
         release.wait(30)
 
     monkeypatch.setattr(lmtp, "stored_mail_process_many", stuck)

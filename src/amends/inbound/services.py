@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import re
@@ -173,12 +174,13 @@ _PREPARERS: dict[str, Callable[[InboundMessage], None]] = {}
 
 
 def inbound_prepare(inbound: InboundMessage) -> None:
-    """Run the channel's ``prepare`` step now, ahead of a transaction that will process several
-    payloads together (``inbound_process`` inside it then finds the work done). A failure here
+    """Run the channel's ``prepare`` step (work that needs no database, such as parsing).
+    ``inbound_process`` runs it first; grouped processing runs it ahead of the group's
+    transaction, and ``inbound_process`` inside it then finds the work done. A failure here
     is met again, and reported, when the payload is processed; only ``UnprocessableInbound``
     (a time budget that ran out, say) reaches the caller."""
     preparer = _PREPARERS.get(inbound.channel)
-    if preparer is None or inbound.status != InboundStatus.RECEIVED:
+    if preparer is None:
         return
     try:
         preparer(inbound)
@@ -320,12 +322,10 @@ def inbound_process(*, inbound: InboundMessage) -> InboundMessage:
         return inbound
     attempts = inbound.attempts + 1
     inbound.reason = ""  # a processor may note what it did (an auto-reply stored, not answered)
-    preparer = _PREPARERS.get(inbound.channel)
-    if preparer is not None:
-        try:
-            preparer(inbound)
-        except Exception:  # the processor does the work itself, and reports what fails
-            logger.exception("preparing inbound %s failed", inbound.pk)
+    # Done already when a group was prepared ahead; else now. The processor does the work
+    # itself when preparing failed, and reports what fails.
+    with contextlib.suppress(UnprocessableInbound):
+        inbound_prepare(inbound)
     try:
         with discard_files_on_error(), transaction.atomic():
             _apply(inbound)

@@ -298,7 +298,9 @@ class Processing:
                 if not group:
                     break
                 self._read(functools.partial(stored_mail_prepare, inbound_ids=group))
-                self._write(functools.partial(stored_mail_process_many, inbound_ids=group))
+                self._write(
+                    functools.partial(stored_mail_process_many, inbound_ids=group, prepared=True)
+                )
                 if time.monotonic() - indexed >= INDEX_EVERY_SECONDS:
                     self._write(index_now)
                     indexed = time.monotonic()

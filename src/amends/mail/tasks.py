@@ -63,14 +63,16 @@ def stored_mail_prepare(*, inbound_ids: Sequence[int]) -> None:
             inbound_prepare(inbound)
 
 
-def stored_mail_process_many(*, inbound_ids: Sequence[int]) -> None:
+def stored_mail_process_many(*, inbound_ids: Sequence[int], prepared: bool = False) -> None:
     """Process stored mails a group at a time, each group in one transaction (a mail that fails
     is quarantined alone: each has its own savepoint). Should a group's transaction fail on the
     database, its mails are processed again one by one; one that still fails stays *received*
-    for the next ``stored_mail_process_pending``."""
+    for the next ``stored_mail_process_pending``. ``prepared``: the caller ran
+    :func:`stored_mail_prepare` on them already (outside its write turn)."""
     for start in range(0, len(inbound_ids), PROCESS_TOGETHER):
         group = inbound_ids[start : start + PROCESS_TOGETHER]
-        stored_mail_prepare(inbound_ids=group)
+        if not prepared:
+            stored_mail_prepare(inbound_ids=group)
         try:
             with transaction.atomic():
                 for inbound_id in group:

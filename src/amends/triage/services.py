@@ -51,10 +51,7 @@ def _local_day(message: Message) -> dt.date:
 
 def message_triage_compute(*, message: Message) -> Triage:
     """What the configured triager says about ``message`` (no database writes)."""
-    from amends.triage.engine import triager
-
-    languages = [str(lang) for lang in (message.case.brand.languages or [])]
-    return triager().triage(message.body_text, languages=languages, today=_local_day(message))
+    return message_triage_compute_many(messages=[message])[0]
 
 
 def message_triage_compute_many(*, messages: Sequence[Message]) -> list[Triage]:
