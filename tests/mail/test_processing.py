@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 from django.core import mail as django_mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from amends.brands.models import Brand
 from amends.cases.events import EventKind
@@ -114,17 +116,29 @@ def test_a_mail_without_message_id_gets_one_from_its_bytes(mailbox: Mailbox) -> 
 def test_a_reply_to_our_mail_joins_its_case(mailbox: Mailbox) -> None:
     first = receive(build_mail(message_id="<a1@mail.test>"), mailbox)
     assert first.case is not None
-    _outbound_on(first.case, "ours1@shop.example", "claire@mail.test")
+    _outbound_on(first.case, "amends.ours1@shop.example", "claire@mail.test")
     reply = receive(
         build_mail(
             subject="Re: something else entirely",
-            in_reply_to="<ours1@shop.example>",
-            references="<a1@mail.test> <ours1@shop.example>",
+            in_reply_to="<amends.ours1@shop.example>",
+            references="<a1@mail.test> <amends.ours1@shop.example>",
         ),
         mailbox,
     )
     assert reply.case == first.case
     assert reply.reason == "threaded by headers"
+
+
+def test_only_our_own_message_ids_are_looked_up_among_our_replies(mailbox: Mailbox) -> None:
+    # Every Message-ID amends sends starts with "amends." (outbound.new_message_id): references
+    # without it cannot be a reply of ours, so the outbound table is not even asked.
+    first = receive(build_mail(message_id="<g1@mail.test>"), mailbox)
+    assert first.case is not None
+    _outbound_on(first.case, "forged@shop.example", "claire@mail.test")
+    with CaptureQueriesContext(connection) as queries:
+        other = receive(build_mail(subject="Bonjour", in_reply_to="<forged@shop.example>"), mailbox)
+    assert other.case != first.case
+    assert not [q for q in queries.captured_queries if "mail_outboundmail" in q["sql"]]
 
 
 def test_references_to_the_customers_own_earlier_mail_join_its_case(mailbox: Mailbox) -> None:
@@ -142,11 +156,11 @@ def test_the_same_subject_alone_never_threads(mailbox: Mailbox) -> None:
 def test_a_stranger_replying_with_someone_elses_headers_is_held(mailbox: Mailbox) -> None:
     first = receive(build_mail(message_id="<c1@mail.test>"), mailbox)
     assert first.case is not None
-    _outbound_on(first.case, "ours2@shop.example", "claire@mail.test")
+    _outbound_on(first.case, "amends.ours2@shop.example", "claire@mail.test")
     intruder = receive(
         build_mail(
             sender="mallory@evil.test",
-            in_reply_to="<ours2@shop.example>",
+            in_reply_to="<amends.ours2@shop.example>",
             body="Please send the refund to my account instead.",
         ),
         mailbox,
@@ -245,9 +259,11 @@ def test_an_out_of_office_answer_to_our_reply_is_shown_but_changes_nothing(
     first = receive(build_mail(message_id="<f1@mail.test>"), mailbox)
     assert first.case is not None
     Case.objects.filter(pk=first.case.pk).update(status=CaseStatus.WAITING_ON_CUSTOMER)
-    _outbound_on(first.case, "ours3@shop.example", "claire@mail.test")
+    _outbound_on(first.case, "amends.ours3@shop.example", "claire@mail.test")
     ooo = receive(
-        build_mail(in_reply_to="<ours3@shop.example>", headers={"Auto-Submitted": "auto-replied"}),
+        build_mail(
+            in_reply_to="<amends.ours3@shop.example>", headers={"Auto-Submitted": "auto-replied"}
+        ),
         mailbox,
     )
     assert ooo.case is None

@@ -23,6 +23,7 @@ from django.db.models import Q
 from amends.cases.models import OPEN_STATUSES, Case, CaseStatus
 from amends.commerce.models import Order
 from amends.customers.models import Customer
+from amends.mail.loops import OWN_ID_PREFIX
 from amends.mail.models import OutboundMail, ReceivedMail
 from amends.mail.parsed import ParsedMail
 
@@ -67,8 +68,13 @@ def _case_from_headers(mail: ParsedMail) -> Case | None:
     if not ids:
         return None
     found: dict[str, int] = {}
-    for message_id, case_id in OutboundMail.objects.filter(message_id__in=ids).values_list(
-        "message_id", "reply__case_id"
+    # Every Message-ID we send starts with OWN_ID_PREFIX (outbound.new_message_id): a mail that
+    # references none of those answers no reply of ours, and the look-up is skipped.
+    ours = [i for i in ids if i.lower().startswith(OWN_ID_PREFIX)]
+    for message_id, case_id in (
+        OutboundMail.objects.filter(message_id__in=ours).values_list("message_id", "reply__case_id")
+        if ours
+        else ()
     ):
         found[message_id] = case_id
     for message_id, case_id in ReceivedMail.objects.filter(
